@@ -65,4 +65,10 @@ public sealed class VigilOptions
 
     /// <summary>How long per-minute statistics, events and stale worker records are kept. Default 1 day.</summary>
     public TimeSpan StatisticsRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How often the retention sweep removes what is past retention (one process at a time, under the storage lock
+    /// <c>maintenance</c>). Default 5 minutes.
+    /// </summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -11,6 +11,12 @@ public static class TaskNames
     /// <summary>The default queue: <c>default</c>.</summary>
     public const string DefaultQueue = "default";
 
+    /// <summary>
+    /// The task type of sentinel probes: <c>vigil.probe</c>. Every worker serves it with a built-in handler that does
+    /// nothing and returns at once, so a probe proves a queue (or a worker's private queue) is served end to end.
+    /// </summary>
+    public const string ProbeTaskType = "vigil.probe";
+
     /// <summary>The prefix of a worker's private queue (used by worker probes).</summary>
     public const string PrivateQueuePrefix = "_worker.";
 

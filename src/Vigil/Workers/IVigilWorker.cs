@@ -35,6 +35,12 @@ public interface IVigilWorker
     bool RecycleRequested { get; }
 
     /// <summary>
+    /// The URL of this worker's own health endpoint, set by whatever serves it; carried in the heartbeat
+    /// (<see cref="WorkerHeartbeat.HealthUrl"/>). Default <see langword="null"/>.
+    /// </summary>
+    string? HealthUrl { get; set; }
+
+    /// <summary>
     /// Test-only fault switch: while <see langword="true"/>, the consume loop stops turning (it awaits without ticking or
     /// claiming) while heartbeats and lease renewals go on: exactly a zombie worker. Restarting the loops does not clear it.
     /// </summary>

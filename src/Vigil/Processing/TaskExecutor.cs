@@ -1,0 +1,200 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Handlers;
+using Vigil.Storage;
+using Vigil.Tasks;
+using Vigil.Telemetry;
+
+namespace Vigil.Processing;
+
+/// <summary>
+/// Runs one claimed task's attempt and decides its outcome: succeeded, retry with backoff, dead, cancelled, released, or
+/// nothing at all when the lease was lost. Knows nothing of loops or slots; the worker calls it once per claimed task.
+/// </summary>
+internal sealed partial class TaskExecutor
+{
+    /// <summary>The error type of a task whose type has no handler in the worker that claimed it.</summary>
+    public const string UnknownTaskTypeError = "Vigil.UnknownTaskType";
+
+    /// <summary>The error type of a task whose payload does not deserialize into its handler's payload type.</summary>
+    public const string InvalidPayloadError = "Vigil.InvalidPayload";
+
+    /// <summary>The error type of a task claimed again after its last attempt's worker vanished.</summary>
+    public const string AttemptsExhaustedError = "Vigil.AttemptsExhausted";
+
+    /// <summary>The error type of an attempt that ran past its timeout.</summary>
+    public const string TimeoutError = "Vigil.Timeout";
+
+    /// <summary>The error type of an attempt whose handler ignored its cancellation and was abandoned.</summary>
+    public const string AbandonedError = "Vigil.Abandoned";
+
+    private readonly IVigilStorage _storage;
+    private readonly HandlerRegistry _handlers;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly VigilOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly VigilMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly WorkerCounters _counters;
+    private readonly string _workerId;
+    private readonly Action<string> _onAbandoned;
+
+    public TaskExecutor(
+        IVigilStorage storage, HandlerRegistry handlers, IServiceScopeFactory scopeFactory, VigilOptions options,
+        TimeProvider timeProvider, VigilMetrics metrics, ILogger logger, WorkerCounters counters, string workerId,
+        Action<string> onAbandoned)
+    {
+        _storage = storage;
+        _handlers = handlers;
+        _scopeFactory = scopeFactory;
+        _options = options;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        _counters = counters;
+        _workerId = workerId;
+        _onAbandoned = onAbandoned;
+    }
+
+    /// <summary>Runs the attempt and stores its outcome. Never throws (except on a bug): every failure becomes an outcome.</summary>
+    public async Task ExecuteAsync(InFlightTask inFlight)
+    {
+        var task = inFlight.Task;
+        using var activity = VigilActivities.StartProcess(task.Type, task.Queue, task.Id, task.Attempt, task.TraceParent, task.TraceState);
+        using var logScope = _logger.BeginScope(new TaskLogScope(task.Id, task.Type, task.Queue, task.Attempt));
+        _metrics.RecordWaitTime(task.Queue, task.Type, task.WaitTime);
+        if (task.TakenOver)
+        {
+            Log.TakenOver(_logger, task.Id, task.Attempt);
+        }
+
+        var outcome = Prepare(task, out var handler, out var payload) ?? await RunAsync(inFlight, handler!, payload).ConfigureAwait(false);
+        if (outcome is null)
+        {
+            return;
+        }
+
+        activity?.SetTag("vigil.task.outcome", outcome.Outcome.ToString());
+        if (outcome.Error is not null)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Error.Message);
+        }
+
+        await CompleteAsync(inFlight, outcome).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the attempt at once, without running it, when it cannot run: exhausted, unknown type, bad payload.</summary>
+    private TaskCompletion? Prepare(ClaimedTask task, out HandlerRegistration? handler, out object? payload)
+    {
+        handler = null;
+        payload = null;
+        if (task.Attempt > task.MaxAttempts)
+        {
+            // The worker of the last allowed attempt vanished mid-run (its lease expired): running again would exceed the budget.
+            return Dead(task, new TaskError(AttemptsExhaustedError,
+                $"Task {task.Id} was claimed for attempt {task.Attempt} of {task.MaxAttempts}: the worker running its last attempt vanished (lease expired), so it is dead without running again. Retry it by hand if it is safe to run again."));
+        }
+
+        if (!_handlers.TryGet(task.Type, out handler))
+        {
+            var known = _handlers.RegisteredTypes.Count == 0 ? "none" : string.Join(", ", _handlers.RegisteredTypes.Select(t => $"'{t}'"));
+            return Dead(task, new TaskError(UnknownTaskTypeError,
+                $"No handler is registered for task type '{task.Type}' in worker {_workerId} (queue '{task.Queue}'). Registered types: {known}. Register it with builder.AddHandler(\"{task.Type}\", ...) or route the task to a queue whose workers have it."));
+        }
+
+        try
+        {
+            payload = handler.Deserialize(task.Payload);
+            return null;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            var path = ex is JsonException { Path: { } p } ? $" at JSON path '{p}'" : string.Empty;
+            return Dead(task, new TaskError(InvalidPayloadError,
+                $"The payload of task {task.Id} (type '{task.Type}') does not fit the handler's payload type {handler.PayloadType.FullName}{path}: {ex.Message} It would fail on every attempt, so it is dead at once; fix the producer and retry it.",
+                ex.ToString()));
+        }
+    }
+
+    private TaskCompletion Dead(ClaimedTask task, TaskError error) =>
+        new()
+        {
+            TaskId = task.Id,
+            WorkerId = _workerId,
+            Attempt = task.Attempt,
+            Outcome = CompletionOutcome.Dead,
+            Error = error,
+            RunTime = TimeSpan.Zero,
+        };
+
+    private TaskCompletion Failed(InFlightTask inFlight, TaskError error, bool timedOut)
+    {
+        var task = inFlight.Task;
+        var runTime = _timeProvider.GetElapsedTime(inFlight.StartedTimestamp);
+        if (task.Attempt < task.MaxAttempts)
+        {
+            var delay = RetryBackoff.Compute(task.Attempt, _options);
+            return new TaskCompletion
+            {
+                TaskId = task.Id,
+                WorkerId = _workerId,
+                Attempt = task.Attempt,
+                Outcome = CompletionOutcome.Retry,
+                Error = error,
+                RetryAt = _timeProvider.GetUtcNow() + delay,
+                TimedOut = timedOut,
+                RunTime = runTime,
+            };
+        }
+
+        return new TaskCompletion
+        {
+            TaskId = task.Id,
+            WorkerId = _workerId,
+            Attempt = task.Attempt,
+            Outcome = CompletionOutcome.Dead,
+            Error = error,
+            TimedOut = timedOut,
+            RunTime = runTime,
+        };
+    }
+
+    private TaskCompletion Ended(InFlightTask inFlight, CompletionOutcome outcome, string? result = null) =>
+        new()
+        {
+            TaskId = inFlight.Task.Id,
+            WorkerId = _workerId,
+            Attempt = inFlight.Task.Attempt,
+            Outcome = outcome,
+            Result = result,
+            RunTime = _timeProvider.GetElapsedTime(inFlight.StartedTimestamp),
+        };
+
+    /// <summary>The logging scope of an attempt: TaskId, Type, Queue, Attempt as structured properties.</summary>
+    private sealed class TaskLogScope(string taskId, string type, string queue, int attempt) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 4;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("TaskId", taskId),
+            1 => new("Type", type),
+            2 => new("Queue", queue),
+            3 => new("Attempt", attempt),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"TaskId:{taskId} Type:{type} Queue:{queue} Attempt:{attempt}";
+    }
+}
