@@ -41,4 +41,28 @@ public static class VigilInstruments
 
     /// <summary>The tag naming an attempt's outcome: <c>outcome</c> (<c>succeeded</c>, <c>failed</c>, <c>timed-out</c>...).</summary>
     public const string OutcomeTag = "outcome";
+
+    /// <summary>Histogram of probe latencies (enqueued → consumed), in seconds. Tags <c>kind</c> (<c>queue</c>, <c>worker</c>), <c>queue</c> (queue probes).</summary>
+    public const string ProbeLatency = "vigil.probe.latency";
+
+    /// <summary>Counter of probes that missed their deadline. Tags <c>kind</c>, <c>queue</c> (queue probes).</summary>
+    public const string ProbesMissed = "vigil.probe.missed";
+
+    /// <summary>Gauge of tasks ready to run, per queue. Tag <c>queue</c>.</summary>
+    public const string QueueDepth = "vigil.queue.depth";
+
+    /// <summary>Gauge of how long the oldest ready task has waited, in seconds, per queue. Tag <c>queue</c>.</summary>
+    public const string QueueOldestReadyAge = "vigil.queue.oldest_ready_age";
+
+    /// <summary>Gauge of tasks running now, per queue (from the storage). Tag <c>queue</c>.</summary>
+    public const string QueueRunning = "vigil.queue.running";
+
+    /// <summary>Gauge of tasks running in this process's worker.</summary>
+    public const string WorkerInFlight = "vigil.worker.in_flight";
+
+    /// <summary>Gauge of live workers (fresh heartbeat, not stopped).</summary>
+    public const string WorkersLive = "vigil.workers.live";
+
+    /// <summary>The tag naming a probe's kind: <c>kind</c> (<c>queue</c> or <c>worker</c>).</summary>
+    public const string ProbeKindTag = "kind";
 }

@@ -1,0 +1,292 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vigil.Alerts;
+using Vigil.Health;
+using Vigil.Storage;
+using Vigil.Tasks;
+using Vigil.Telemetry;
+using Vigil.Workers;
+
+namespace Vigil.Probes;
+
+/// <summary>
+/// The sentinel: in the one process that holds the storage lock <see cref="LockName"/>, every
+/// <see cref="SentinelOptions.CheckInterval"/> it reads the system, sends a probe to each target whose last probe was
+/// consumed at least <see cref="SentinelOptions.Interval"/> ago, records probe latencies, removes spent probe tasks, and
+/// announces every state change of the storage, a queue or a worker through <see cref="AlertDispatcher"/>.
+/// </summary>
+internal sealed class VigilSentinel : BackgroundService
+{
+    /// <summary>The storage lock that elects the sentinel.</summary>
+    public const string LockName = "sentinel";
+
+    private readonly IVigilStorage _storage;
+    private readonly VigilHealthReporter _reporter;
+    private readonly AlertDispatcher _alerts;
+    private readonly VigilObservabilityMetrics _metrics;
+    private readonly IOptionsMonitor<SentinelOptions> _options;
+    private readonly IOptionsMonitor<VigilHealthOptions> _healthOptions;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, string> _recordedCompletion = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedMisses = new(StringComparer.Ordinal);
+    private bool _leader;
+
+    public VigilSentinel(
+        IVigilStorage storage, VigilHealthReporter reporter, AlertDispatcher alerts, VigilObservabilityMetrics metrics,
+        IOptionsMonitor<SentinelOptions> options, IOptionsMonitor<VigilHealthOptions> healthOptions, TimeProvider timeProvider,
+        ILogger<VigilSentinel> logger, IVigilWorker? worker = null)
+    {
+        _storage = storage;
+        _reporter = reporter;
+        _alerts = alerts;
+        _metrics = metrics;
+        _options = options;
+        _healthOptions = healthOptions;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        Owner = worker?.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+    }
+
+    /// <summary>This process's identity in the election.</summary>
+    public string Owner { get; }
+
+    /// <summary>Whether this process held the sentinel lock at its last round.</summary>
+    public bool IsLeader => _leader;
+
+    /// <summary>Runs one round: the loop calls it every check interval; tests call it directly.</summary>
+    /// <param name="cancellationToken">Cancels the round.</param>
+    /// <returns>The alerts announced in this round.</returns>
+    public async Task<IReadOnlyList<VigilAlert>> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        if (!options.Enabled)
+        {
+            await StepDownAsync(cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        var held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+        if (held != _leader)
+        {
+            if (held)
+            {
+                Log.BecameLeader(_logger, Owner, options.Interval, options.Deadline);
+            }
+            else
+            {
+                Log.LostLeadership(_logger, Owner);
+                Forget();
+            }
+
+            _leader = held;
+        }
+
+        if (!held)
+        {
+            return [];
+        }
+
+        var snapshot = await _reporter.ReadAsync().ConfigureAwait(false);
+        if (snapshot.Error is { } error)
+        {
+            return await _alerts.ObserveAsync([("storage", HealthStatus.Unhealthy, error)], Owner, cancellationToken).ConfigureAwait(false);
+        }
+
+        var targets = Targets(snapshot, options);
+        await TrackAsync(snapshot, targets, cancellationToken).ConfigureAwait(false);
+        await SendDueAsync(snapshot, targets, options, cancellationToken).ConfigureAwait(false);
+
+        var observed = snapshot.Workers.Concat(snapshot.Queues)
+            .Select(c => (c.Name, c.Status, c.Description))
+            .Prepend(("storage", HealthStatus.Healthy, $"the storage ({_storage.EngineName}) answers"))
+            .ToList();
+        return await _alerts.ObserveAsync(observed, Owner, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var delay = _options.CurrentValue.CheckInterval;
+                try
+                {
+                    await RunRoundAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+#pragma warning disable CA1031 // The sentinel must outlive a storage outage: log, wait, try again.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.RoundFailed(_logger, delay, ex.Message, ex);
+                }
+
+                await Task.Delay(delay, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            // Hand the lock over at once rather than after its expiry, so another process probes without a gap.
+            using var release = new CancellationTokenSource(TimeSpan.FromSeconds(2), _timeProvider);
+            try
+            {
+                await StepDownAsync(release.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Best effort at shutdown: the lock expires by itself anyway.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    private async Task StepDownAsync(CancellationToken cancellationToken)
+    {
+        if (_leader)
+        {
+            _leader = false;
+            Forget();
+            await _storage.ReleaseLockAsync(LockName, Owner, cancellationToken).ConfigureAwait(false);
+            Log.LostLeadership(_logger, Owner);
+        }
+    }
+
+    private void Forget()
+    {
+        _alerts.Reset();
+        _recordedCompletion.Clear();
+        _reportedMisses.Clear();
+    }
+
+    /// <summary>The probe targets now: target → queue the probe goes through.</summary>
+    private Dictionary<string, (string Kind, string Queue)> Targets(VigilHealthSnapshot snapshot, SentinelOptions options)
+    {
+        var health = _healthOptions.CurrentValue;
+        var targets = new Dictionary<string, (string Kind, string Queue)>(StringComparer.Ordinal);
+        var live = snapshot.WorkerRecords.Where(w => WorkerHealthEvaluator.IsLive(w, snapshot.At, health)).ToList();
+        if (options.ProbeQueues)
+        {
+            foreach (var queue in snapshot.QueueRecords)
+            {
+                // A queue with nothing waiting and nobody consuming it is history, not a queue to watch.
+                if (queue.Ready + queue.Delayed + queue.Running > 0 || live.Any(w => w.Queues.Contains(queue.Name, StringComparer.Ordinal)))
+                {
+                    targets[ProbeStatus.QueueTarget(queue.Name)] = ("queue", queue.Name);
+                }
+            }
+
+            foreach (var queue in options.Queues)
+            {
+                targets[ProbeStatus.QueueTarget(queue)] = ("queue", queue);
+            }
+        }
+
+        if (options.ProbeWorkers)
+        {
+            // A draining worker claims nothing more: probing it would only report what it announced itself.
+            foreach (var worker in live.Where(w => w.Status is WorkerStatuses.Running or WorkerStatuses.Starting))
+            {
+                targets[ProbeStatus.WorkerTarget(worker.WorkerId)] = ("worker", TaskNames.PrivateQueueFor(worker.WorkerId));
+            }
+        }
+
+        return targets;
+    }
+
+    /// <summary>Records latencies and misses once each, and removes probe tasks that are spent or whose target left.</summary>
+    private async Task TrackAsync(
+        VigilHealthSnapshot snapshot, Dictionary<string, (string Kind, string Queue)> targets, CancellationToken cancellationToken)
+    {
+        foreach (var probe in snapshot.AllProbeRecords)
+        {
+            var metricQueue = probe.Kind == "queue" ? probe.Queue : null;
+            if (probe is { LastTaskId: { } lastId, LastLatency: { } latency }
+                && (!_recordedCompletion.TryGetValue(probe.Target, out var recorded) || recorded != lastId))
+            {
+                _recordedCompletion[probe.Target] = lastId;
+                _metrics.RecordProbeLatency(probe.Kind, metricQueue, latency);
+                Log.ProbeConsumed(_logger, lastId, probe.Target, latency.TotalMilliseconds);
+            }
+
+            if (probe is { State: ProbeState.Missed, OutstandingTaskId: { } missedId } && _reportedMisses.Add(missedId))
+            {
+                _metrics.ProbeMissed(probe.Kind, metricQueue);
+                Log.ProbeMissed(_logger, missedId, probe.Target, probe.Deadline);
+            }
+
+            var remove = new List<string>(probe.ObsoleteTaskIds);
+            if (!targets.ContainsKey(probe.Target))
+            {
+                // The target left (a worker exited or vanished): its probes would wait forever in a queue nobody reads.
+                remove.AddRange(new[] { probe.OutstandingTaskId, probe.LastTaskId }.OfType<string>());
+                _recordedCompletion.Remove(probe.Target);
+            }
+
+            foreach (var id in remove)
+            {
+                await _storage.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+                _reportedMisses.Remove(id);
+            }
+
+            if (remove.Count > 0)
+            {
+                Log.ProbesRemoved(_logger, remove.Count, probe.Target);
+            }
+        }
+    }
+
+    /// <summary>Sends a probe to each target that has none outstanding and whose last one was sent an interval ago.</summary>
+    private async Task SendDueAsync(
+        VigilHealthSnapshot snapshot, Dictionary<string, (string Kind, string Queue)> targets, SentinelOptions options,
+        CancellationToken cancellationToken)
+    {
+        var probes = snapshot.AllProbeRecords.ToDictionary(p => p.Target, StringComparer.Ordinal);
+        var due = new List<NewTask>();
+        foreach (var (target, (_, queue)) in targets)
+        {
+            var probe = probes.GetValueOrDefault(target);
+
+            // Never pile up: a probe still outstanding, even past its deadline, is the one whose consumption proves recovery.
+            if (probe?.OutstandingTaskId is not null || (probe?.LastSentAt is { } sent && snapshot.At - sent < options.Interval))
+            {
+                continue;
+            }
+
+            due.Add(new NewTask
+            {
+                Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+                Type = ProbePayload.TaskType,
+                Queue = queue,
+                Payload = ProbePayload.Create(target, options.Deadline, Owner),
+                MaxAttempts = 1,
+                Timeout = options.Deadline,
+
+                // The storage keeps one non-terminal probe per queue even if two sentinels overlap during a hand-over.
+                IdempotencyKey = ProbePayload.TaskType + ":" + queue,
+            });
+        }
+
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var results = await _storage.EnqueueAsync(due, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < due.Count; i++)
+        {
+            Log.ProbeSent(_logger, results[i].Id, due[i].Queue, options.Deadline);
+        }
+    }
+}

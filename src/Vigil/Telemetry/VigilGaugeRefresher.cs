@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+using Vigil.Health;
+
+namespace Vigil.Telemetry;
+
+/// <summary>
+/// Keeps the health snapshot behind the queue and worker gauges fresh, so that a <c>/metrics</c> scrape reads memory only.
+/// Registered with the metrics endpoint (<c>AddVigilOpenTelemetry()</c>).
+/// </summary>
+internal sealed class VigilGaugeRefresher : BackgroundService
+{
+    /// <summary>How often the snapshot is refreshed.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    private readonly VigilHealthReporter _reporter;
+    private readonly TimeProvider _timeProvider;
+
+    public VigilGaugeRefresher(VigilHealthReporter reporter, TimeProvider timeProvider)
+    {
+        _reporter = reporter;
+        _timeProvider = timeProvider;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // The reporter never throws: a failed reading is a snapshot with an error, and the gauges skip it.
+            await _reporter.GetSnapshotAsync(stoppingToken).ConfigureAwait(false);
+            await Task.Delay(Interval, _timeProvider, stoppingToken).ConfigureAwait(false);
+        }
+    }
+}
