@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Spectre.Console;
+using Vigil.Bench;
+using Vigil.Bench.Worker;
+
+// The Vigil benchmark harness. `bench/run` builds and runs it; see bench/README.md.
+//   Vigil.Bench [--quick] [--tasks N] [--runs R] [--engines sqlite,redis] [--no-peers] ...   the benchmark
+//   Vigil.Bench worker --storage sqlite:PATH|redis:HOST:PORT [--queues a,b] ...              a worker child process
+var defaults = new BenchSettings();
+if (Console.IsOutputRedirected)
+{
+    // A log or a pipe has no width: give the tables room rather than Spectre's 80-column default.
+    AnsiConsole.Profile.Width = 150;
+}
+
+var quick = new Option<bool>("--quick") { Description = "A smoke test of a few seconds: tiny N, one run, no peers. Figures are not meaningful." };
+var tasks = new Option<int?>("--tasks", "-n") { Description = $"No-op tasks per drain (default {defaults.Tasks:N0})." };
+var runs = new Option<int?>("--runs") { Description = $"Runs per figure; each figure is their median (default {defaults.Runs})." };
+var engines = new Option<string>("--engines") { Description = "Storage engines to measure, comma-separated.", DefaultValueFactory = _ => "sqlite,redis" };
+var noPeers = new Option<bool>("--no-peers") { Description = "Skip BullMQ and Hangfire." };
+var latencyTasks = new Option<int?>("--latency-tasks") { Description = $"Tasks of the latency step (default {defaults.LatencyTasks})." };
+var singleTasks = new Option<int?>("--single-tasks") { Description = $"Tasks of the single-enqueue step (default {defaults.SingleEnqueueTasks:N0})." };
+var idleSeconds = new Option<double?>("--idle-seconds") { Description = $"Idle CPU window in seconds (default {defaults.IdleWindow.TotalSeconds})." };
+var concurrency = new Option<int?>("--concurrency") { Description = $"Slots of every worker, Vigil and peers alike (default {defaults.Concurrency})." };
+var output = new Option<string?>("--out") { Description = "Folder for the JSON result (default bench/results/ of the checkout)." };
+var redisServer = new Option<string>("--redis-server") { Description = "The redis-server executable.", DefaultValueFactory = _ => "redis-server" };
+var node = new Option<string>("--node") { Description = "The node executable (BullMQ peer).", DefaultValueFactory = _ => "node" };
+
+var root = new RootCommand("Vigil benchmark: drain and enqueue throughput, end-to-end latency, idle cost, observability overhead and scaling, per storage engine, beside BullMQ and Hangfire on the same Redis.")
+{
+    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = defaults;
+    if (parse.GetValue(quick))
+    {
+        settings = settings.AsQuick();
+    }
+
+    var engineList = parse.GetValue(engines)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var unknown = engineList.Where(e => e is not ("sqlite" or "redis")).ToArray();
+    if (unknown.Length > 0 || engineList.Length == 0)
+    {
+        Console.Error.WriteLine($"--engines '{parse.GetValue(engines)}' is invalid: use sqlite, redis or both, comma-separated.");
+        return 2;
+    }
+
+    settings = settings with
+    {
+        Tasks = parse.GetValue(tasks) ?? settings.Tasks,
+        Runs = parse.GetValue(runs) ?? settings.Runs,
+        Engines = engineList,
+        Peers = settings.Peers && !parse.GetValue(noPeers),
+        LatencyTasks = parse.GetValue(latencyTasks) ?? settings.LatencyTasks,
+        SingleEnqueueTasks = parse.GetValue(singleTasks) ?? settings.SingleEnqueueTasks,
+        IdleWindow = parse.GetValue(idleSeconds) is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.IdleWindow,
+        Concurrency = parse.GetValue(concurrency) ?? settings.Concurrency,
+        OutputDirectory = parse.GetValue(output),
+        RedisServer = parse.GetValue(redisServer)!,
+        Node = parse.GetValue(node)!,
+    };
+    if (settings.Tasks < 1 || settings.Runs < 1 || settings.LatencyTasks < 1 || settings.SingleEnqueueTasks < 1 || settings.Concurrency < 1)
+    {
+        Console.Error.WriteLine("--tasks, --runs, --latency-tasks, --single-tasks and --concurrency must be at least 1.");
+        return 2;
+    }
+
+    return await new BenchRunner(settings).RunAsync(cancellationToken);
+});
+
+root.Subcommands.Add(WorkerCommand.Create());
+return await root.Parse(args).InvokeAsync();
