@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vigil.Sqlite.Engine;
 using Vigil.Storage;
 
 namespace Vigil.Sqlite;

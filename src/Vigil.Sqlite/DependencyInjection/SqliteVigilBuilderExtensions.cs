@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vigil;
 using Vigil.Sqlite;
+using Vigil.Sqlite.Engine;
 using Vigil.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
