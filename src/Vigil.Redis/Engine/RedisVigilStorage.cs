@@ -1,69 +1,214 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Vigil.Realtime;
-using Vigil.Statistics;
+using StackExchange.Redis;
+using Vigil.Redis.Connection;
+using Vigil.Redis.Scripts;
 using Vigil.Storage;
-using Vigil.Tasks;
-using Vigil.Workers;
 
 namespace Vigil.Redis.Engine;
 
-/// <summary>The Redis Streams storage engine.</summary>
-internal sealed class RedisVigilStorage : IVigilStorage
+/// <summary>
+/// The Redis Streams storage engine. A stream and consumer group per queue carry ready tasks to workers; task records,
+/// indexes, delayed tasks and leases live in hashes and sorted sets of the queue's hash slot; Lua scripts make each
+/// state change one atomic step. Lease expiry and due times follow the injected <see cref="TimeProvider"/>, not
+/// Redis's idle clock, so tests can drive them.
+/// </summary>
+internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposable, IDisposable
 {
+    private const string SchemaVersion = "1";
+
+    private static readonly RedisScript EnqueueScript = new(LuaScripts.Enqueue);
+    private static readonly RedisScript ClaimScript = new(LuaScripts.Claim);
+    private static readonly RedisScript RenewScript = new(LuaScripts.Renew);
+    private static readonly RedisScript CompleteScript = new(LuaScripts.Complete);
+    private static readonly RedisScript CancelScript = new(LuaScripts.Cancel);
+    private static readonly RedisScript RetryScript = new(LuaScripts.Retry);
+    private static readonly RedisScript DeleteScript = new(LuaScripts.Delete);
+    private static readonly RedisScript PurgeScript = new(LuaScripts.Purge);
+    private static readonly RedisScript SummaryScript = new(LuaScripts.Summary);
+    private static readonly RedisScript AcquireLockScript = new(LuaScripts.AcquireLock);
+    private static readonly RedisScript ReleaseLockScript = new(LuaScripts.ReleaseLock);
+    private static readonly RedisScript PublishEventScript = new(LuaScripts.PublishEvent);
+    private static readonly RedisScript ReadyScript = new(LuaScripts.Ready);
+
+    private readonly RedisStorageOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly RedisConnection _connection;
+    private readonly RedisKeys _keys;
+    private readonly WakeSignals _wake = new();
+    private readonly RedisValue _statTtl;
+    private readonly RedisValue _finTtl;
+    private int _initialized;
+    private Task _subscription = Task.CompletedTask;
+
     public RedisVigilStorage(RedisStorageOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        _ = options;
-        _ = timeProvider;
-        _ = loggerFactory;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = loggerFactory.CreateLogger("Vigil.Redis.RedisStorage");
+        _connection = new RedisConnection(options, timeProvider, _logger);
+        _connection.Connected += OnConnected;
+        _keys = new RedisKeys(options.KeyPrefix);
+        _statTtl = (long)options.StatisticsExpiry.TotalSeconds;
+        _finTtl = (long)options.FinishedTaskExpiry.TotalSeconds;
     }
 
     public string EngineName => "redis";
 
-    public string Location => "redis";
+    public string Location => _connection.Location;
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    internal RedisKeys Keys => _keys;
 
-    public ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewTask> tasks, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
 
-    public ValueTask<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+        // Be subscribed to the wake-up channel before the first wait, so no enqueue's message is missed.
+        await Volatile.Read(ref _subscription).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        var server = multiplexer.GetServers().FirstOrDefault(s => s.IsConnected) ?? multiplexer.GetServers().FirstOrDefault();
+        if (server is not null && server.Version < new Version(6, 2))
+        {
+            throw new InvalidOperationException(
+                $"Redis at {Location} is version {server.Version}; Vigil needs Redis 6.2 or newer (streams with XAUTOCLAIM and exclusive ranges): upgrade redis-server.");
+        }
 
-    public ValueTask<IReadOnlyList<LeaseRenewal>> RenewLeasesAsync( string workerId, IReadOnlyList<string> taskIds, TimeSpan leaseDuration, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+        var existing = await RunAsync("initialize", db => db.StringGetAsync(_keys.Version), cancellationToken).ConfigureAwait(false);
+        if (existing.IsNull)
+        {
+            await RunAsync("initialize", db => db.StringSetAsync(_keys.Version, SchemaVersion, when: When.NotExists), cancellationToken).ConfigureAwait(false);
+        }
+        else if (existing != SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"Redis keys with prefix '{_options.KeyPrefix}' at {Location} hold Vigil schema version '{existing}', but this Vigil knows version {SchemaVersion}: use another KeyPrefix or upgrade Vigil.");
+        }
 
-    public ValueTask<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+        if (Interlocked.Exchange(ref _initialized, 1) == 0)
+        {
+            _connection.StartWatchdog();
+        }
+    }
 
-    public ValueTask WaitForWorkAsync(IReadOnlyList<string> queues, TimeSpan maxWait, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    public async Task ResetConnectionAsync(CancellationToken cancellationToken)
+    {
+        Log.ResetRequested(_logger);
+        try
+        {
+            await _connection.RebuildAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // The contract: a failed rebuild is logged, not thrown; the watchdog keeps trying.
+            _connection.ReportFailure("reset connection", ex.Message);
+        }
+    }
 
-    public ValueTask<TaskRecord?> GetTaskAsync(string taskId, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-    public ValueTask<TaskPage> ListTasksAsync(TaskQuery query, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    public void Dispose() => _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    public ValueTask<bool> CancelAsync(string taskId, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    // ---- helpers ------------------------------------------------------------------------------------------------------
 
-    public ValueTask<bool> RetryAsync(string taskId, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    /// <summary>Microseconds since the Unix epoch: the one time unit stored in Redis (exact in Lua's doubles).</summary>
+    internal static long ToMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
-    public ValueTask<bool> DeleteAsync(string taskId, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    internal static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
 
-    public ValueTask<IReadOnlyList<QueueSummary>> GetQueuesAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    internal static DateTimeOffset? FromMicros(RedisValue value) =>
+        value.IsNullOrEmpty ? null : FromMicros(long.Parse(value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture));
 
-    public ValueTask<IReadOnlyList<StatisticsBucket>> GetStatisticsAsync(StatisticsQuery query, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public ValueTask<long> PurgeAsync( DateTimeOffset finishedBefore, DateTimeOffset deadBefore, DateTimeOffset statisticsBefore, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    /// <summary>The index of a queue script's first own argument, after the common ones.</summary>
+    private const int FirstArg = 7;
 
-    public ValueTask RecordHeartbeatAsync(WorkerHeartbeat heartbeat, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    /// <summary>The seven arguments every queue script starts with (see <see cref="LuaScripts"/>).</summary>
+    private RedisValue[] QueueArgs(string queue, DateTimeOffset now, int extra)
+    {
+        var args = new RedisValue[FirstArg + extra];
+        args[0] = _keys.Prefix;
+        var micros = ToMicros(now);
+        args[1] = micros;
+        args[2] = micros - (micros % 60_000_000);
+        args[3] = _statTtl;
+        args[4] = _finTtl;
+        args[5] = queue;
+        args[6] = _keys.WakeChannelName;
+        return args;
+    }
 
-    public ValueTask<IReadOnlyList<WorkerHeartbeat>> GetWorkersAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    /// <summary>
+    /// Runs one storage call on the shared connection. The per-call timeout is StackExchange.Redis's own async timeout
+    /// (set to <see cref="RedisStorageOptions.OperationTimeout"/>), which fails the call with a timeout exception here;
+    /// connection errors become <see cref="StorageUnavailableException"/> and open one logged incident.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var call = action(multiplexer.GetDatabase());
+            var result = cancellationToken.CanBeCanceled
+                ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await call.ConfigureAwait(false);
+            _connection.ReportSuccess();
+            return result;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(operation, ex);
+        }
+    }
 
-    public ValueTask RemoveWorkerAsync(string workerId, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    private StorageUnavailableException Unavailable(string operation, Exception ex)
+    {
+        var reason = ex switch
+        {
+            RedisTimeoutException or TimeoutException => $"no answer within {_options.OperationTimeout.TotalSeconds:0.###} s",
+            ObjectDisposedException => "the connection was replaced while the call ran",
+            _ => FirstLine(ex.Message),
+        };
+        _connection.ReportFailure(operation, reason);
+        return new StorageUnavailableException($"Redis at {Location} did not complete '{operation}': {reason}. Nothing of this call was acknowledged; try again when Redis is reachable.", ex);
+    }
 
-    public ValueTask<bool> TryAcquireLockAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    private static bool IsUnavailable(Exception ex) => ex switch
+    {
+        RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException => true,
+        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("NOAUTH", StringComparison.Ordinal)
+            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
+            || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+            || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal),
+        _ => false,
+    };
 
-    public ValueTask ReleaseLockAsync(string name, string owner, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    private static string FirstLine(string text)
+    {
+        var newline = text.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? text : text[..newline];
+    }
 
-    public ValueTask<TimeSpan> ProbeAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    private void OnConnected(ConnectionMultiplexer multiplexer)
+    {
+        // Subscribe the wake-up channel on every new multiplexer (first connection and each rebuild).
+        Volatile.Write(ref _subscription, SubscribeAsync(multiplexer));
+    }
 
-    public Task ResetConnectionAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
-
-    public ValueTask PublishEventAsync(VigilEvent vigilEvent, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
-
-    public ValueTask<EventBatch> ReadEventsAsync(string? afterCursor, int maxCount, CancellationToken cancellationToken) => throw new InvalidOperationException("The Redis engine is being written.");
+    private async Task SubscribeAsync(ConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            await multiplexer.GetSubscriber().SubscribeAsync(_keys.WakeChannel, (_, queue) => _wake.Signal(queue.ToString())).ConfigureAwait(false);
+            _wake.SignalAll(); // anything enqueued while unsubscribed is found by the next claim
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException or TimeoutException)
+        {
+            Log.SubscribeFailed(_logger, ex.Message);
+        }
+    }
 }

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+
+namespace Vigil.Redis.Engine;
+
+/// <summary>
+/// Per-queue wake-up flags fed by the Redis pub/sub channel. A signal that arrives while nobody waits is remembered, so
+/// a worker that claimed nothing just before a task arrived does not sleep through it.
+/// </summary>
+internal sealed class WakeSignals
+{
+    private readonly ConcurrentDictionary<string, QueueSignal> _signals = new(StringComparer.Ordinal);
+
+    public void Signal(string queue) => Get(queue).Set();
+
+    public void SignalAll()
+    {
+        foreach (var signal in _signals.Values)
+        {
+            signal.Set();
+        }
+    }
+
+    /// <summary>Consumes a pending signal of any of the queues, or returns a task that completes at the next signal.</summary>
+    /// <param name="queues">The queues.</param>
+    /// <param name="next">The task to wait on when none was pending.</param>
+    /// <returns>Whether a signal was pending.</returns>
+    public bool TryConsume(IReadOnlyList<string> queues, out Task next)
+    {
+        var consumed = false;
+        for (var i = 0; i < queues.Count; i++)
+        {
+            consumed |= Get(queues[i]).TryConsume();
+        }
+
+        if (consumed)
+        {
+            next = Task.CompletedTask;
+            return true;
+        }
+
+        if (queues.Count == 1)
+        {
+            next = Get(queues[0]).Next;
+            return false;
+        }
+
+        var tasks = new Task[queues.Count];
+        for (var i = 0; i < queues.Count; i++)
+        {
+            tasks[i] = Get(queues[i]).Next;
+        }
+
+        next = Task.WhenAny(tasks);
+        return false;
+    }
+
+    private QueueSignal Get(string queue) => _signals.GetOrAdd(queue, static _ => new QueueSignal());
+
+    private sealed class QueueSignal
+    {
+        private readonly Lock _gate = new();
+        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _pending;
+
+        public Task Next
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _next.Task;
+                }
+            }
+        }
+
+        public void Set()
+        {
+            TaskCompletionSource fired;
+            lock (_gate)
+            {
+                _pending = true;
+                fired = _next;
+                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            fired.TrySetResult();
+        }
+
+        public bool TryConsume()
+        {
+            lock (_gate)
+            {
+                var pending = _pending;
+                _pending = false;
+                return pending;
+            }
+        }
+    }
+}
