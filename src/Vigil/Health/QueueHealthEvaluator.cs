@@ -74,7 +74,7 @@ internal static class QueueHealthEvaluator
         else if (finished >= options.FailureRatioMinAttempts && ratio >= options.FailureRatioDegraded)
         {
             var text = string.Create(CultureInfo.InvariantCulture,
-                $"queue '{name}' fails: {ratio:P0} of {finished} attempts failed in the last {HealthFormat.Age(options.FailureRatioWindow)}");
+                $"queue '{name}' fails: {ratio * 100:0}% of {finished} attempts failed in the last {HealthFormat.Age(options.FailureRatioWindow)}");
             result = (ratio >= options.FailureRatioUnhealthy ? HealthStatus.Unhealthy : HealthStatus.Degraded, text);
         }
         else if (probe is { State: ProbeState.Failed })

@@ -15,8 +15,10 @@ internal sealed class VigilGaugeRefresher : BackgroundService
     private readonly VigilHealthReporter _reporter;
     private readonly TimeProvider _timeProvider;
 
-    public VigilGaugeRefresher(VigilHealthReporter reporter, TimeProvider timeProvider)
+    // The metrics are asked for so that the gauges exist from the start, even where no sentinel creates them.
+    public VigilGaugeRefresher(VigilHealthReporter reporter, VigilObservabilityMetrics metrics, TimeProvider timeProvider)
     {
+        _ = metrics;
         _reporter = reporter;
         _timeProvider = timeProvider;
     }
