@@ -1,0 +1,3 @@
+using Vigil.Cli.Commands;
+
+return await VigilCli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Text.Json;
+using Vigil.Cli.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary><c>vigil server</c> as a real process, driven by the CLI's other commands against the same SQLite file.</summary>
+public sealed class ServerProcessTests : IAsyncLifetime
+{
+    private readonly ITestOutputHelper _output;
+    private readonly TempDirectory _temp = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private CliProcess? _server;
+    private string _url = string.Empty;
+
+    public ServerProcessTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    private string Storage => "sqlite:" + _temp.File("server.db");
+
+    public async Task InitializeAsync()
+    {
+        _url = $"http://127.0.0.1:{FreePort.Next()}";
+        _server = CliProcess.Start(
+            ["server", "--urls", _url, "--storage", Storage, "--queues", "default,admin"],
+            new Dictionary<string, string?> { ["Vigil__PollInterval"] = "00:00:00.200" });
+
+        await Poll.UntilAsync(
+            async () =>
+            {
+                Assert.False(_server.HasExited, $"vigil server exited early:\n{_server.StandardOutput}\n{_server.StandardError}");
+                try
+                {
+                    return (await _http.GetAsync(_url + "/vigil/")).StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return HttpStatusCode.ServiceUnavailable;
+                }
+            },
+            status => status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60),
+            $"vigil server to answer on {_url}/vigil/");
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            _output.WriteLine("--- server stdout:\n" + _server.StandardOutput + "\n--- server stderr:\n" + _server.StandardError);
+            _server.Dispose();
+        }
+
+        _http.Dispose();
+        _temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Server_EnqueueFromCli_TaskSucceedsWithResult()
+    {
+        // Arrange: the root redirects to the dashboard, which the server mounts.
+        using var root = await _http.GetAsync(_url + "/");
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.EndsWith("/vigil/", root.RequestMessage!.RequestUri!.AbsolutePath);
+
+        // Act
+        var enqueue = await Cli("enqueue", "demo.echo", "{\"hello\":\"world\"}");
+        var id = enqueue.StandardOutput.Trim();
+
+        // Assert: the embedded worker ran it; `tasks show --json` proves it from another process.
+        var shown = await Poll.UntilAsync(
+            async () => JsonDocument.Parse((await Cli("tasks", "show", id, "--json")).StandardOutput).RootElement.Clone(),
+            task => task.GetProperty("state").GetString() == "succeeded",
+            TimeSpan.FromSeconds(60),
+            $"task {id} to succeed");
+        Assert.Equal("demo.echo", shown.GetProperty("type").GetString());
+        Assert.Equal("world", JsonDocument.Parse(shown.GetProperty("result").GetString()!).RootElement.GetProperty("hello").GetString());
+
+        var table = await Cli("tasks", "show", id);
+        Assert.Contains("succeeded", table.StandardOutput);
+        Assert.Contains("demo.echo", table.StandardOutput);
+
+        var list = JsonDocument.Parse((await Cli("tasks", "list", "--state", "succeeded", "--json")).StandardOutput).RootElement;
+        Assert.Contains(list.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("id").GetString() == id);
+
+        var queues = await Cli("queues");
+        Assert.Contains("default", queues.StandardOutput);
+
+        // The dashboard's JSON API, served by the same process, sees the same task.
+        using var apiTask = await _http.GetAsync($"{_url}/vigil/api/tasks/{id}");
+        Assert.Equal(HttpStatusCode.OK, apiTask.StatusCode);
+    }
+
+    [Fact]
+    public async Task Server_DeadTask_RetryCancelDeleteFromCli()
+    {
+        // A task that always fails, with one attempt: dead at once, with its error recorded.
+        var dead = (await Cli("enqueue", "demo.fail", "{\"message\":\"kaboom\"}", "--queue", "admin", "--max-attempts", "1")).StandardOutput.Trim();
+        await WaitForStateAsync(dead, "dead");
+        var shown = await Cli("tasks", "show", dead);
+        Assert.Contains("kaboom", shown.StandardOutput);
+        Assert.Contains("DemoFailureException", shown.StandardOutput);
+
+        // retry: queued again; it fails again and is dead with 2 attempts in its timeline.
+        var retry = await Cli("tasks", "retry", dead);
+        Assert.Contains($"Task {dead} is queued again.", retry.StandardOutput);
+        var again = await Poll.UntilAsync(
+            async () => JsonDocument.Parse((await Cli("tasks", "show", dead, "--json")).StandardOutput).RootElement.Clone(),
+            t => t.GetProperty("state").GetString() == "dead" && t.GetProperty("timeline").GetArrayLength() == 2,
+            TimeSpan.FromSeconds(60),
+            "the retried task to be dead again");
+        Assert.Equal("kaboom", again.GetProperty("lastError").GetProperty("message").GetString());
+
+        // Retrying a task that is not dead is refused (exit 1), with its state named.
+        var scheduled = (await Cli("enqueue", "demo.noop", "{}", "--queue", "admin", "--delay", "1h")).StandardOutput.Trim();
+        var refused = await CliProcess.RunAsync(["tasks", "retry", scheduled, "--storage", Storage]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"Task {scheduled} is scheduled: only dead or cancelled tasks can be retried.", refused.StandardError);
+
+        // cancel a scheduled task, then delete both.
+        var cancel = await Cli("tasks", "cancel", scheduled, "--json");
+        Assert.Equal("cancelled", JsonDocument.Parse(cancel.StandardOutput).RootElement.GetProperty("outcome").GetString());
+        await WaitForStateAsync(scheduled, "cancelled");
+
+        Assert.Contains("deleted", (await Cli("tasks", "delete", dead)).StandardOutput);
+        Assert.Contains("deleted", (await Cli("tasks", "delete", scheduled)).StandardOutput);
+        var gone = await CliProcess.RunAsync(["tasks", "show", dead, "--storage", Storage]);
+        Assert.Equal(2, gone.ExitCode);
+    }
+
+    private async Task WaitForStateAsync(string id, string state) =>
+        await Poll.UntilAsync(
+            async () => JsonDocument.Parse((await Cli("tasks", "show", id, "--json")).StandardOutput).RootElement.GetProperty("state").GetString(),
+            s => s == state,
+            TimeSpan.FromSeconds(60),
+            $"task {id} to be {state}");
+
+    private async Task<CliResult> Cli(params string[] args)
+    {
+        var result = await CliProcess.RunAsync([.. args, "--storage", Storage]);
+        Assert.True(result.ExitCode == 0, $"vigil {string.Join(' ', args)}: {result}");
+        return result;
+    }
+}
