@@ -13,16 +13,17 @@ public sealed class SqliteStorageOptions
     public string Path { get; set; } = string.Empty;
 
     /// <summary>
-    /// How long a statement waits for another connection's lock on the file (SQLite <c>busy_timeout</c>) before the call
-    /// fails with <see cref="Storage.StorageUnavailableException"/>. Default 30 s.
+    /// How long a statement waits for a lock that another process holds on the file (SQLite <c>busy_timeout</c>) before
+    /// the call fails with <see cref="Storage.StorageUnavailableException"/>. Default 30 s.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The longest one command keeps retrying while the database stays locked (the ADO.NET command timeout), on top of
-    /// <see cref="BusyTimeout"/>. Whole seconds, rounded up. Default 30 s.
+    /// The longest one storage call may take, waiting for this process's other writes and for locks included; past it
+    /// the call is interrupted and fails with <see cref="Storage.StorageUnavailableException"/>. Measured in real time.
+    /// Default 60 s.
     /// </summary>
-    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// How often a waiting worker checks whether another process committed work to the file

@@ -49,9 +49,9 @@ internal sealed class SqliteStorageOptionsValidator : IValidateOptions<SqliteSto
             failures.Add($"SqliteStorageOptions.BusyTimeout {options.BusyTimeout} is out of range: use 0 to 1 hour (default 30 s).");
         }
 
-        if (options.CommandTimeout < TimeSpan.Zero || options.CommandTimeout > TimeSpan.FromHours(1))
+        if (options.CommandTimeout <= TimeSpan.Zero || options.CommandTimeout > TimeSpan.FromHours(1))
         {
-            failures.Add($"SqliteStorageOptions.CommandTimeout {options.CommandTimeout} is out of range: use 0 to 1 hour (default 30 s).");
+            failures.Add($"SqliteStorageOptions.CommandTimeout {options.CommandTimeout} is out of range: use more than 0 and at most 1 hour (default 60 s).");
         }
 
         if (options.ChangePollInterval < TimeSpan.FromMilliseconds(5) || options.ChangePollInterval > TimeSpan.FromSeconds(5))

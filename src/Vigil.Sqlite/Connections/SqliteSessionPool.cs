@@ -26,7 +26,9 @@ internal sealed class SqliteSessionPool : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
+            // Microsoft.Data.Sqlite retries a busy statement for this many seconds after SQLite's own busy_timeout gave
+            // up; BusyTimeout is the wait that counts, so the extra retries are kept to the minimum (0 would mean forever).
+            DefaultTimeout = 1,
         }.ToString();
 
         // Per-connection settings: they do not persist in the file, so every new connection runs them.

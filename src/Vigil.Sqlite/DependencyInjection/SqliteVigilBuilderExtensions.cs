@@ -14,7 +14,7 @@ public static class SqliteVigilBuilderExtensions
 {
     /// <summary>
     /// Stores tasks, workers and statistics in a SQLite file (WAL mode; several processes on one machine may share it).
-    /// Registers <see cref="IVigilStorage"/> as a singleton unless one is registered already, built with the
+    /// Registers <see cref="IVigilStorage"/> as a singleton unless one is registered already (then this call does nothing), built with the
     /// <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> of the container (defaults: system clock, no logging).
     /// </summary>
     /// <param name="builder">The Vigil builder.</param>
@@ -28,6 +28,12 @@ public static class SqliteVigilBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+
+        // Like TryAdd for the whole registration: the first storage registered wins, and its options stay its own.
+        if (builder.Services.Any(static d => d.ServiceType == typeof(IVigilStorage)))
+        {
+            return builder;
+        }
 
         builder.Services.AddOptions<SqliteStorageOptions>()
             .Configure(options =>

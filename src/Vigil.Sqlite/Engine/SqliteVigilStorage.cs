@@ -27,13 +27,21 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
     private volatile bool _initialized;
     private volatile bool _disposed;
 
-    public SqliteVigilStorage(SqliteStorageOptions options, TimeProvider timeProvider, ILogger<SqliteVigilStorage> logger)
+    /// <summary>Creates the engine over validated options.</summary>
+    /// <param name="options">Validated options with a full path.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="hub">
+    /// The in-process state shared per file; <see langword="null"/> for the process-wide one. Tests pass a hub of their
+    /// own to make an instance behave like another process.
+    /// </param>
+    public SqliteVigilStorage(SqliteStorageOptions options, TimeProvider timeProvider, ILogger<SqliteVigilStorage> logger, SqliteDatabaseHub? hub = null)
     {
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
         _pool = new SqliteSessionPool(options);
-        _hub = SqliteDatabaseHub.For(options.Path);
+        _hub = hub ?? SqliteDatabaseHub.For(options.Path);
     }
 
     public string EngineName => SqliteStorage.EngineName;
@@ -233,35 +241,50 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
     // ---- Running statements ---------------------------------------------------------------------------------------------
 
     /// <summary>Runs <paramref name="work"/> in a write transaction, after this process's other writes to the file.</summary>
-    private async ValueTask<TResult> WriteAsync<TState, TResult>(
-        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
+    private ValueTask<TResult> WriteAsync<TState, TResult>(
+        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, write: true, state, work, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in a read transaction (one consistent snapshot).</summary>
+    private ValueTask<TResult> ReadAsync<TState, TResult>(
+        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, write: false, state, work, cancellationToken);
+
+    private async ValueTask<TResult> ExecuteAsync<TState, TResult>(
+        string operation, bool write, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
     {
         if (!_initialized)
         {
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _hub.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The call's own timeout is wall-clock on purpose: it bounds I/O and lock waits, which a test clock does not drive.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.CommandTimeout);
+        var gateTaken = false;
         try
         {
-            return Run(operation, write: true, state, work, cancellationToken);
+            if (write)
+            {
+                await _hub.WriteGate.WaitAsync(timeout.Token).ConfigureAwait(false);
+                gateTaken = true;
+            }
+
+            return Run(operation, write, state, work, timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new StorageUnavailableException(
+                $"The SQLite storage '{_options.Path}' did not {operation} within {_options.CommandTimeout.TotalSeconds:0.###} s (SqliteStorageOptions.CommandTimeout): the database is held too long by another call or process.",
+                ex);
         }
         finally
         {
-            _hub.WriteGate.Release();
+            if (gateTaken)
+            {
+                _hub.WriteGate.Release();
+            }
         }
-    }
-
-    /// <summary>Runs <paramref name="work"/> in a read transaction (one consistent snapshot).</summary>
-    private async ValueTask<TResult> ReadAsync<TState, TResult>(
-        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
-    {
-        if (!_initialized)
-        {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return Run(operation, write: false, state, work, cancellationToken);
     }
 
     private TResult Run<TState, TResult>(
@@ -311,8 +334,11 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
         catch (SqliteException ex)
         {
             Log.CallFailed(_logger, operation, _options.Path, ex);
+            var hint = ex.SqliteErrorCode is 5 or 6 /* SQLITE_BUSY, SQLITE_LOCKED */
+                ? $" Another process held the database longer than SqliteStorageOptions.BusyTimeout ({_options.BusyTimeout.TotalSeconds:0.###} s)."
+                : string.Empty;
             throw new StorageUnavailableException(
-                $"The SQLite storage '{_options.Path}' failed to {operation}: {ex.Message.TrimEnd('.')} (SQLite error {ex.SqliteErrorCode}/{ex.SqliteExtendedErrorCode}).",
+                $"The SQLite storage '{_options.Path}' failed to {operation}: {ex.Message.TrimEnd('.')} (SQLite error {ex.SqliteErrorCode}/{ex.SqliteExtendedErrorCode}).{hint}",
                 ex);
         }
         finally
