@@ -177,48 +177,46 @@ internal sealed class RedisConnection : IAsyncDisposable
         configuration.SyncTimeout = (int)_options.OperationTimeout.TotalMilliseconds;
         configuration.ClientName ??= "vigil";
 
-        using var log = new StringWriter();
         try
         {
-            var connect = ConnectionMultiplexer.ConnectAsync(configuration, log);
+            var connect = ConnectionMultiplexer.ConnectAsync(configuration);
 
             // Bounded even if the library's own timeout does not fire (a peer that accepts and then says nothing).
             return await connect.WaitAsync(_options.ConnectTimeout * 2 + TimeSpan.FromSeconds(1), TimeProvider.System).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisConnectionException or RedisException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new StorageUnavailableException(DescribeConnectFailure(ex, log.ToString()), ex);
+            throw new StorageUnavailableException(await DescribeConnectFailureAsync(ex, configuration).ConfigureAwait(false), ex);
         }
     }
 
-    private string DescribeConnectFailure(Exception ex, string log)
+    private async Task<string> DescribeConnectFailureAsync(Exception ex, ConfigurationOptions configuration)
     {
-        var failure = ex is RedisConnectionException rce ? rce.FailureType : (ConnectionFailureType?)null;
-        var text = ex.Message + " " + log;
-        if (failure == ConnectionFailureType.AuthenticationFailure
-            || text.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("AuthenticationFailure", StringComparison.OrdinalIgnoreCase))
+        if (ex is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
         {
-            return $"Redis at {Location} refused the credentials (wrong or missing password): check the password in the Redis configuration (redis://:PASSWORD@host:port or password=...).";
+            return CredentialsMessage();
         }
 
-        if (text.Contains("ProtocolFailure", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("protocol", StringComparison.OrdinalIgnoreCase) && !text.Contains("UnableToConnect", StringComparison.OrdinalIgnoreCase))
+        var (finding, detail) = configuration.Ssl || configuration.EndPoints.Count == 0
+            ? (ConnectionDiagnosis.Finding.Unknown, string.Empty)
+            : await ConnectionDiagnosis.ProbeAsync(configuration.EndPoints[0], _options.ConnectTimeout).ConfigureAwait(false);
+        var seconds = _options.ConnectTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        return finding switch
         {
-            return $"The server at {Location} does not speak the Redis protocol: check the host and port (is it really Redis?).";
-        }
-
-        if (text.Contains("refused", StringComparison.OrdinalIgnoreCase) || text.Contains("UnableToConnect", StringComparison.OrdinalIgnoreCase)
-            || ex is TimeoutException)
-        {
-            var detail = text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused" : "no answer";
-            return $"Cannot connect to Redis at {Location} ({detail} within {_options.ConnectTimeout.TotalSeconds:0.#} s): check that redis-server runs there and the address, port and firewall are right. ({FirstLine(ex.Message)})";
-        }
-
-        return $"Cannot connect to Redis at {Location}: {FirstLine(ex.Message)}";
+            ConnectionDiagnosis.Finding.Refused or ConnectionDiagnosis.Finding.Unreachable =>
+                $"Cannot connect to Redis at {Location} ({detail}, within {seconds} s): check that redis-server runs there and that the host, port and firewall are right.",
+            ConnectionDiagnosis.Finding.NotRedis =>
+                $"The server at {Location} does not speak the Redis protocol ({detail}): check the host and port - is it really Redis?",
+            ConnectionDiagnosis.Finding.Silent =>
+                $"The server at {Location} accepted the connection but did not answer within {seconds} s: it is not Redis, or the network path is broken.",
+            ConnectionDiagnosis.Finding.AuthRequired => CredentialsMessage(),
+            _ when ex.Message.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase) => CredentialsMessage(),
+            _ => $"Cannot connect to Redis at {Location}: {FirstLine(ex.Message)}",
+        };
     }
+
+    private string CredentialsMessage() =>
+        $"Redis at {Location} refused the credentials (wrong or missing password): check the password in the Redis configuration (redis://:PASSWORD@host:port or password=...).";
 
     private static string FirstLine(string text)
     {
