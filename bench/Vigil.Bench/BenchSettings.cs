@@ -54,6 +54,13 @@ internal sealed record BenchSettings
     /// <summary>The <c>node</c> executable. Default from PATH.</summary>
     public string Node { get; init; } = "node";
 
+    /// <summary>
+    /// When set, every Vigil worker process writes a CPU-sampling EventPipe trace (<c>worker-PID.nettrace</c>) into this
+    /// folder, for <c>dotnet-trace report FILE topN</c> or PerfView. Tracing slows the workers: figures of such a run are
+    /// for profiling, not for the README.
+    /// </summary>
+    public string? TraceDirectory { get; init; }
+
     /// <summary>The longest a single drain may take before the step is failed. Default 10 minutes.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

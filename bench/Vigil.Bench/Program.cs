@@ -24,11 +24,12 @@ var idleSeconds = new Option<double?>("--idle-seconds") { Description = $"Idle C
 var concurrency = new Option<int?>("--concurrency") { Description = $"Slots of every worker, Vigil and peers alike (default {defaults.Concurrency})." };
 var output = new Option<string?>("--out") { Description = "Folder for the JSON result (default bench/results/ of the checkout)." };
 var redisServer = new Option<string>("--redis-server") { Description = "The redis-server executable.", DefaultValueFactory = _ => "redis-server" };
+var trace = new Option<string?>("--trace-workers") { Description = "Folder where each worker process writes a CPU-sampling EventPipe trace (for profiling; slows the workers)." };
 var node = new Option<string>("--node") { Description = "The node executable (BullMQ peer).", DefaultValueFactory = _ => "node" };
 
 var root = new RootCommand("Vigil benchmark: drain and enqueue throughput, end-to-end latency, idle cost, observability overhead and scaling, per storage engine, beside BullMQ and Hangfire on the same Redis.")
 {
-    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node,
+    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -59,6 +60,7 @@ root.SetAction(async (parse, cancellationToken) =>
         OutputDirectory = parse.GetValue(output),
         RedisServer = parse.GetValue(redisServer)!,
         Node = parse.GetValue(node)!,
+        TraceDirectory = parse.GetValue(trace) is { } folder ? Path.GetFullPath(folder) : null,
     };
     if (settings.Tasks < 1 || settings.Runs < 1 || settings.LatencyTasks < 1 || settings.SingleEnqueueTasks < 1 || settings.Concurrency < 1)
     {

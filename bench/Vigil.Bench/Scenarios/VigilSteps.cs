@@ -51,7 +51,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         {
             for (var w = 0; w < workers; w++)
             {
-                children.Add(ChildProcess.StartSelf(WorkerArguments(storage, queues, observability)));
+                children.Add(ChildProcess.StartSelf(WorkerArguments(storage, queues, observability), WorkerEnvironment()));
             }
 
             var end = await WaitUntilDrainedAsync(session, queues, children, cancellationToken);
@@ -117,7 +117,7 @@ internal sealed class VigilSteps(BenchSettings settings)
     {
         var storage = await target.FreshAsync("idle-latency");
         await using var session = await VigilSession.OpenAsync(storage, cancellationToken);
-        await using var worker = ChildProcess.StartSelf(WorkerArguments(storage, ["bench"], observability: true));
+        await using var worker = ChildProcess.StartSelf(WorkerArguments(storage, ["bench"], observability: true), WorkerEnvironment());
         var ready = await worker.WaitForLineAsync("ready ", StartTimeout, cancellationToken);
         var pid = int.Parse(ready.Split(' ')[2], CultureInfo.InvariantCulture);
 
@@ -224,6 +224,26 @@ internal sealed class VigilSteps(BenchSettings settings)
         "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
         "--observability", observability ? "on" : "off",
     ];
+
+    private Dictionary<string, string>? WorkerEnvironment()
+    {
+        if (settings.TraceDirectory is null)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(settings.TraceDirectory);
+
+        // The runtime's own EventPipe session from the first instruction to exit, with the CPU-sampling providers of
+        // dotnet-trace's default profile; {pid} is replaced by the runtime.
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["DOTNET_EnableEventPipe"] = "1",
+            ["DOTNET_EventPipeOutputStreaming"] = "1",
+            ["DOTNET_EventPipeOutputPath"] = Path.Combine(settings.TraceDirectory, "worker-{pid}.nettrace"),
+            ["DOTNET_EventPipeConfig"] = "Microsoft-DotNETCore-SampleProfiler:0:5,Microsoft-Windows-DotNETRuntime:0x14C14FCCBD:4",
+        };
+    }
 
     private static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;
 }

@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace Vigil.Bench.Tests;
+
+/// <summary>
+/// Smoke tests of the benchmark harness: the quick mode runs every step end to end (real redis-server, real SQLite file,
+/// real worker processes) and writes well-formed JSON with every figure. No timing is asserted: speed is the harness's
+/// report, not a test's.
+/// </summary>
+public sealed class BenchRunnerTests : IDisposable
+{
+    private readonly string _output = Directory.CreateTempSubdirectory("vigil-bench-tests-").FullName;
+
+    [Fact]
+    public async Task RunAsync_QuickMode_WritesJsonWithEveryFigure()
+    {
+        // Act
+        var (exitCode, stdout, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(5), "--quick", "--out", _output);
+
+        // Assert
+        Assert.True(exitCode == 0, $"The harness exited with {exitCode}.\n{stdout}\n{stderr}");
+        var file = Assert.Single(Directory.GetFiles(_output, "*.json"));
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        var root = json.RootElement;
+        Assert.Equal(1, root.GetProperty("schema").GetInt32());
+        Assert.True(root.GetProperty("quick").GetBoolean());
+        Assert.True(DateTimeOffset.TryParse(root.GetProperty("date").GetString(), out _));
+        Assert.Empty(root.GetProperty("errors").EnumerateArray());
+        Assert.Equal("quick mode", root.GetProperty("peers").GetProperty("skipped").GetString());
+
+        var machine = root.GetProperty("machine");
+        foreach (var name in new[] { "os", "cpu", "dotnet", "vigil", "redis" })
+        {
+            Assert.False(string.IsNullOrWhiteSpace(machine.GetProperty(name).GetString()), $"machine.{name} is empty");
+        }
+
+        Assert.True(machine.GetProperty("cores").GetInt32() >= 1);
+        Assert.Equal(3, root.GetProperty("load").GetProperty("before").GetArrayLength());
+
+        var engines = root.GetProperty("engines");
+        foreach (var engine in new[] { "sqlite", "redis" })
+        {
+            var e = engines.GetProperty(engine);
+            AssertPositive(e, "drainTasksPerSec");
+            AssertPositive(e, "drainFromSpawnTasksPerSec");
+            AssertPositive(e, "enqueueSingleTasksPerSec");
+            AssertPositive(e, "enqueueBatchTasksPerSec");
+
+            var latency = e.GetProperty("latency");
+            Assert.Equal(0, latency.GetProperty("missed").GetInt32());
+            foreach (var p in new[] { "p50Ms", "p95Ms", "p99Ms", "maxMs" })
+            {
+                AssertPositive(latency, p);
+            }
+
+            Assert.True(Median(latency, "p50Ms") <= Median(latency, "p99Ms"), "p50 above p99");
+            Assert.True(Median(latency, "p99Ms") <= Median(latency, "maxMs"), "p99 above max");
+
+            var idle = e.GetProperty("idle");
+            Assert.True(Median(idle, "cpuPercent") >= 0, $"{engine} idle CPU is negative");
+            AssertPositive(idle, "rssMb");
+
+            var observability = e.GetProperty("observability");
+            AssertPositive(observability, "onTasksPerSec");
+            AssertPositive(observability, "offTasksPerSec");
+            Assert.True(double.IsFinite(Median(observability, "overheadPercent")));
+
+            var scaling = e.GetProperty("scaling");
+            foreach (var workers in new[] { "1", "2", "4" })
+            {
+                AssertPositive(scaling.GetProperty("workers"), workers);
+            }
+
+            foreach (var queues in new[] { "1", "10" })
+            {
+                AssertPositive(scaling.GetProperty("queues"), queues);
+            }
+        }
+
+        var targets = root.GetProperty("targets");
+        Assert.Equal(8, targets.GetArrayLength());
+        Assert.All(targets.EnumerateArray(), t => Assert.Equal(JsonValueKind.Number, t.GetProperty("actual").ValueKind));
+        Assert.Contains("Targets (issue 5)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownEngine_ExitsWithUsageError()
+    {
+        // Act
+        var (exitCode, _, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(1), "--quick", "--engines", "postgres", "--out", _output);
+
+        // Assert
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--engines 'postgres' is invalid", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_output));
+    }
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+
+    private static double Median(JsonElement parent, string name)
+    {
+        var figure = parent.GetProperty(name);
+        Assert.True(figure.ValueKind == JsonValueKind.Object, $"{name} is missing (null)");
+        return figure.GetProperty("median").GetDouble();
+    }
+
+    private static void AssertPositive(JsonElement parent, string name)
+    {
+        var figure = parent.GetProperty(name);
+        Assert.True(figure.ValueKind == JsonValueKind.Object, $"{name} is missing (null)");
+        var median = figure.GetProperty("median").GetDouble();
+        Assert.True(median > 0 && double.IsFinite(median), $"{name} median is {median}");
+        Assert.True(figure.GetProperty("min").GetDouble() <= median && median <= figure.GetProperty("max").GetDouble(), $"{name}: min ≤ median ≤ max fails");
+        Assert.NotEmpty(figure.GetProperty("runs").EnumerateArray());
+    }
+}
