@@ -55,7 +55,7 @@ app.MapPost("/reports", async Task<Results<Accepted<ReportAccepted>, ValidationP
         ReportGenerator.TaskType,
         new ReportRequest(form.Title!.Trim(), form.Sections),
         new EnqueueOptions { Queue = "reports", MaxAttempts = 3, Timeout = TimeSpan.FromMinutes(2) },
-        cancellationToken);
+        cancellationToken).ConfigureAwait(false);
     return TypedResults.Accepted($"/reports/{id}", new ReportAccepted(id));
 });
 
