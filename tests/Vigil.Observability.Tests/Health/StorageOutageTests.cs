@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Vigil.Observability.Tests.Support;
+using Vigil.Testing;
+
+namespace Vigil.Observability.Tests.Health;
+
+public sealed class StorageOutageTests : IClassFixture<RedisServer>
+{
+    private readonly RedisServer _redis;
+
+    public StorageOutageTests(RedisServer redis) => _redis = redis;
+
+    [Fact]
+    public async Task HealthReady_RedisStoppedThenStarted_FailsWithinItsTimeoutAndRecoversByItself()
+    {
+        // Arrange: a web process and worker on Redis; /health/ready has a 1 s storage timeout.
+        await using var host = await VigilTestHost.StartAsync(
+            v => v.UseRedis(_redis.EndPoint, o => o.KeyPrefix = "obs-" + Guid.NewGuid().ToString("n")[..8]));
+        await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+            () => host.GetHealthAsync("/health/ready"), r => r.Status == 200, TimeSpan.FromSeconds(15), "ready before the outage");
+
+        // Act 1: stop Redis.
+        await _redis.StopAsync();
+        var stopped = Stopwatch.StartNew();
+        var (status, report) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+            () => host.GetHealthAsync("/health/ready"), r => r.Status == 503, TimeSpan.FromSeconds(10), "ready to fail");
+        var detectedAfter = stopped.Elapsed;
+
+        // Assert 1: the first request after the stop fails within the timeout (plus the poll's own spacing).
+        Assert.Equal(503, status);
+        Assert.Equal("Unhealthy", report.Status());
+        Assert.InRange(detectedAfter, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        var description = report.Entry("vigil.storage").GetProperty("description").GetString();
+        Assert.Contains("storage (redis", description, StringComparison.Ordinal);
+
+        // Act 2: start Redis again; nobody touches the web process.
+        await _redis.StartAsync();
+        var (recovered, after) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+            () => host.GetHealthAsync("/health/ready"), r => r.Status == 200, TimeSpan.FromSeconds(30), "ready to recover");
+
+        // Assert 2
+        Assert.Equal("Healthy", after.Status());
+        Assert.Equal(200, recovered);
+    }
+}
