@@ -9,6 +9,12 @@ public sealed record RedisServerOptions
     /// <summary>Whether to log every write to an append-only file (<c>appendonly yes</c>, <c>appendfsync everysec</c>). Default no.</summary>
     public bool AppendOnly { get; init; }
 
+    /// <summary>
+    /// When the append-only file is flushed to disk: <c>everysec</c> (default; a crash may lose the last second of
+    /// writes) or <c>always</c> (every write is on disk before Redis answers).
+    /// </summary>
+    public string AppendFsync { get; init; } = "everysec";
+
     /// <summary>The password clients must give (<c>requirepass</c>), or <see langword="null"/> for none.</summary>
     public string? Password { get; init; }
 
@@ -112,7 +118,7 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
             "--dir", _directory.Path,
             "--save", string.Empty,
             "--appendonly", _options.AppendOnly ? "yes" : "no",
-            "--appendfsync", "everysec",
+            "--appendfsync", _options.AppendFsync,
             "--daemonize", "no",
             "--loglevel", "warning",
         };

@@ -177,6 +177,10 @@ internal sealed class RedisConnection : IAsyncDisposable
         configuration.SyncTimeout = (int)_options.OperationTimeout.TotalMilliseconds;
         configuration.ClientName ??= "vigil";
 
+        // While disconnected, fail calls at once instead of queueing them until a reconnect: an enqueue that cannot be
+        // stored must say so now, not after the timeout.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+
         try
         {
             var connect = ConnectionMultiplexer.ConnectAsync(configuration);

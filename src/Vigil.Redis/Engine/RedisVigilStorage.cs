@@ -64,8 +64,17 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     {
         var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
 
-        // Be subscribed to the wake-up channel before the first wait, so no enqueue's message is missed.
-        await Volatile.Read(ref _subscription).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        // Be subscribed to the wake-up channel before the first wait, so no enqueue's message is missed. A slow
+        // subscription is not fatal: WaitForWorkAsync looks for ready work itself before it waits.
+        try
+        {
+            await Volatile.Read(ref _subscription).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.SubscribeFailed(_logger, $"no answer within {_options.OperationTimeout}");
+        }
+
         var server = multiplexer.GetServers().FirstOrDefault(s => s.IsConnected) ?? multiplexer.GetServers().FirstOrDefault();
         if (server is not null && server.Version < new Version(6, 2))
         {
