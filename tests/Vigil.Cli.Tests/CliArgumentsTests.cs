@@ -114,6 +114,52 @@ public sealed class CliArgumentsTests : IDisposable
         AssertUsageError(result, "Task '0123456789abcdef0123456789abcdef' was not found in sqlite:");
     }
 
+    [Fact]
+    public async Task Enqueue_PayloadOverConfiguredLimit_NamesLimitAndExits2()
+    {
+        var payload = "{\"data\":\"" + new string('x', 300) + "\"}";
+        var result = await CliProcess.RunAsync(
+            ["enqueue", "demo.echo", payload, "--storage", Storage],
+            new Dictionary<string, string?> { ["Vigil__MaxPayloadBytes"] = "100" });
+
+        AssertUsageError(result, "over the limit of 100 bytes");
+        var list = await CliProcess.RunAsync(["tasks", "list", "--json", "--storage", Storage]);
+        Assert.Contains("\"total\": 0", list.StandardOutput);
+    }
+
+    [Fact]
+    public async Task AnyCommand_NoStorageGiven_UsesVigilHome()
+    {
+        // Arrange
+        var home = _temp.File("home");
+
+        // Act
+        var result = await CliProcess.RunAsync(["queues"], new Dictionary<string, string?> { ["VIGIL_HOME"] = home });
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"No queues yet in sqlite:{home}/vigil.db.", result.StandardOutput);
+        Assert.True(File.Exists(Path.Combine(home, "vigil.db")));
+    }
+
+    [Fact]
+    public async Task Server_PortInUse_Exits1WithMessage()
+    {
+        // Arrange: the port is taken.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+
+        // Act
+        var result = await CliProcess.RunAsync(["server", "--urls", url, "--storage", Storage], timeout: TimeSpan.FromSeconds(90));
+
+        // Assert
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"Cannot listen on {url}", result.StandardError);
+        Assert.Contains("address already in use", result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static void AssertUsageError(CliResult result, string expected)
     {
         Assert.True(result.ExitCode == 2, $"Expected exit code 2.\n{result}");

@@ -132,6 +132,24 @@ public sealed class ServerProcessTests : IAsyncLifetime
         Assert.Equal(2, gone.ExitCode);
     }
 
+    [Fact]
+    public async Task Server_UnknownTaskTypeAndProgress_DeadWithReasonAndProgressResult()
+    {
+        // No handler for this type anywhere: dead at once with the reason, not retried forever.
+        var orphan = (await Cli("enqueue", "nobody.handles.this", "{}")).StandardOutput.Trim();
+        var progress = (await Cli("enqueue", "demo.progress", "{\"steps\":3,\"ms\":50}")).StandardOutput.Trim();
+
+        await WaitForStateAsync(orphan, "dead");
+        var dead = JsonDocument.Parse((await Cli("tasks", "show", orphan, "--json")).StandardOutput).RootElement;
+        Assert.Equal(1, dead.GetProperty("attempt").GetInt32());
+        Assert.Contains("nobody.handles.this", dead.GetProperty("lastError").GetProperty("message").GetString());
+
+        // The worker kept serving: the next task ran, reporting progress, with its result stored.
+        await WaitForStateAsync(progress, "succeeded");
+        var done = JsonDocument.Parse((await Cli("tasks", "show", progress, "--json")).StandardOutput).RootElement;
+        Assert.Equal(3, JsonDocument.Parse(done.GetProperty("result").GetString()!).RootElement.GetProperty("steps").GetInt32());
+    }
+
     private async Task WaitForStateAsync(string id, string state) =>
         await Poll.UntilAsync(
             async () => JsonDocument.Parse((await Cli("tasks", "show", id, "--json")).StandardOutput).RootElement.GetProperty("state").GetString(),
