@@ -238,6 +238,57 @@ public sealed class SqliteSharedFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAsync_CancelledWhileWaitingForTheGroupCommit_StoresNothing()
+    {
+        // Arrange: a running task, and this process's write gate held so the completion has to wait.
+        var path = _directory.File("group-cancel.db");
+        var hub = new SqliteDatabaseHub();
+        var storage = await CreateAsync(path, hub, configure: null);
+        await storage.EnqueueAsync([NewTask()], CancellationToken.None);
+        var task = Assert.Single(await storage.ClaimAsync(
+            new ClaimRequest { WorkerId = "w", Queues = ["q"], MaxCount = 1, LeaseDuration = TimeSpan.FromMinutes(1) }, CancellationToken.None));
+        var completion = new TaskCompletion { TaskId = task.Id, WorkerId = "w", Attempt = 1, Outcome = CompletionOutcome.Succeeded, RunTime = TimeSpan.Zero };
+        using var cts = new CancellationTokenSource();
+        await hub.WriteGate.WaitAsync();
+        ValueTask<bool> cancelled;
+        try
+        {
+            // Act
+            cancelled = storage.CompleteAsync(completion, cts.Token);
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelled).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            hub.WriteGate.Release();
+        }
+
+        // Assert: the cancelled call stored nothing; the next one does.
+        Assert.Equal(TaskState.Running, (await storage.GetTaskAsync(task.Id, CancellationToken.None))!.State);
+        Assert.True(await storage.CompleteAsync(completion, CancellationToken.None));
+        Assert.Equal(TaskState.Succeeded, (await storage.GetTaskAsync(task.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ManyAtOnce_AreGroupedAndEachAnsweredOnItsOwn()
+    {
+        var path = _directory.File("group.db");
+        var storage = await CreateInThisProcessAsync(path);
+        await storage.EnqueueAsync(Enumerable.Range(0, 200).Select(_ => NewTask()).ToList(), CancellationToken.None);
+        var claimed = await storage.ClaimAsync(
+            new ClaimRequest { WorkerId = "w", Queues = ["q"], MaxCount = 200, LeaseDuration = TimeSpan.FromMinutes(1) }, CancellationToken.None);
+
+        // Every other completion names the wrong worker: it must fail alone, without failing its batch.
+        var results = await Task.WhenAll(claimed.Select((t, i) => Task.Run(async () => await storage.CompleteAsync(
+            new TaskCompletion { TaskId = t.Id, WorkerId = i % 2 == 0 ? "w" : "intruder", Attempt = t.Attempt, Outcome = CompletionOutcome.Succeeded, RunTime = TimeSpan.Zero },
+            CancellationToken.None)))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(claimed.Select((_, i) => i % 2 == 0), results);
+        Assert.Equal(100, (await storage.ListTasksAsync(new TaskQuery { State = TaskState.Succeeded }, CancellationToken.None)).Total);
+        Assert.Equal(100, (await storage.ListTasksAsync(new TaskQuery { State = TaskState.Running }, CancellationToken.None)).Total);
+    }
+
+    [Fact]
     public async Task AnyCall_CancelledToken_ThrowsOperationCanceled()
     {
         var storage = await CreateInThisProcessAsync(_directory.File("cancel.db"));

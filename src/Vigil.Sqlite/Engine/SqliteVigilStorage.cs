@@ -24,6 +24,7 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
     private readonly SqliteSessionPool _pool;
     private readonly SqliteDatabaseHub _hub;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingCompletion> _completions = new();
     private volatile bool _initialized;
     private volatile bool _disposed;
 
@@ -274,9 +275,7 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new StorageUnavailableException(
-                $"The SQLite storage '{_options.Path}' did not {operation} within {_options.CommandTimeout.TotalSeconds:0.###} s (SqliteStorageOptions.CommandTimeout): the database is held too long by another call or process.",
-                ex);
+            throw TimedOut(operation, ex);
         }
         finally
         {
@@ -286,6 +285,10 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
             }
         }
     }
+
+    private StorageUnavailableException TimedOut(string operation, Exception exception) => new(
+        $"The SQLite storage '{_options.Path}' did not {operation} within {_options.CommandTimeout.TotalSeconds:0.###} s (SqliteStorageOptions.CommandTimeout): the database is held too long by another call or process.",
+        exception);
 
     private TResult Run<TState, TResult>(
         string operation, bool write, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
