@@ -289,6 +289,29 @@ public sealed class SqliteSharedFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnqueueAsync_DuplicateId_FailsThatCallAloneAndStoresNothingOfIt()
+    {
+        var storage = await CreateInThisProcessAsync(_directory.File("duplicate.db"));
+        var existing = NewTask();
+        await storage.EnqueueAsync([existing], CancellationToken.None);
+        var fresh = NewTask();
+        var others = Enumerable.Range(0, 20).Select(_ => NewTask()).ToList();
+
+        // The bad call races with good ones that may share its transaction.
+        var good = others.Select(t => Task.Run(async () => await storage.EnqueueAsync([t], CancellationToken.None))).ToList();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await storage.EnqueueAsync([fresh, existing with { Payload = "{\"other\":1}" }], CancellationToken.None));
+        await Task.WhenAll(good).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains(existing.Id, ex.Message);
+        Assert.Null(await storage.GetTaskAsync(fresh.Id, CancellationToken.None));
+        Assert.Equal("{}", (await storage.GetTaskAsync(existing.Id, CancellationToken.None))!.Payload);
+        foreach (var task in others)
+        {
+            Assert.NotNull(await storage.GetTaskAsync(task.Id, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task AnyCall_CancelledToken_ThrowsOperationCanceled()
     {
         var storage = await CreateInThisProcessAsync(_directory.File("cancel.db"));

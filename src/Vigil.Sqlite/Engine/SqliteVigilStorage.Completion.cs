@@ -18,134 +18,15 @@ internal sealed partial class SqliteVigilStorage
             throw new ArgumentOutOfRangeException(nameof(completion), completion.Outcome, "Unknown completion outcome.");
         }
 
-        if (!_initialized)
+        var (completed, readyQueue) = await WriteAsync(
+            "complete a task", completion, static (self, session, completion) => self.CompleteCore(session, completion), cancellationToken)
+            .ConfigureAwait(false);
+        if (readyQueue is not null)
         {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _hub.Signal(readyQueue);
         }
 
-        // Group commit: completions that arrive while another write runs are stored together in one transaction by
-        // whichever caller gets the write gate first (each still checked and applied on its own). One commit per batch
-        // instead of one per task is what lets a worker drain thousands of tasks per second.
-        var pending = new PendingCompletion(completion);
-        _completions.Enqueue(pending);
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            timeout.CancelAfter(_options.CommandTimeout);
-            try
-            {
-                await _hub.WriteGate.WaitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (pending.TryAbandon())
-            {
-                // Nobody took it: nothing was stored for this call.
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-
-                throw TimedOut("complete a task", ex);
-            }
-            catch (OperationCanceledException)
-            {
-                // Another caller is storing it right now: its outcome is this call's outcome.
-                return await FinishAsync(pending).ConfigureAwait(false);
-            }
-
-            try
-            {
-                while (!pending.Result.Task.IsCompleted)
-                {
-                    FlushCompletions();
-                }
-            }
-            finally
-            {
-                _hub.WriteGate.Release();
-            }
-        }
-
-        return await FinishAsync(pending).ConfigureAwait(false);
-
-        async ValueTask<bool> FinishAsync(PendingCompletion pending)
-        {
-            var (completed, readyQueue) = await pending.Result.Task.ConfigureAwait(false);
-            if (readyQueue is not null)
-            {
-                _hub.Signal(readyQueue);
-            }
-
-            return completed;
-        }
-    }
-
-    /// <summary>Stores the queued completions in one transaction; the caller holds the write gate.</summary>
-    private void FlushCompletions()
-    {
-        var batch = new List<PendingCompletion>();
-        while (batch.Count < 1024 && _completions.TryDequeue(out var pending))
-        {
-            if (pending.TryTake())
-            {
-                batch.Add(pending);
-            }
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            // The batch's own timeout, not the flushing caller's token: one caller's cancellation must not fail the others.
-            using var timeout = new CancellationTokenSource(_options.CommandTimeout);
-            var results = Run(
-                batch.Count == 1 ? "complete a task" : "complete tasks",
-                write: true,
-                batch,
-                static (self, session, batch) =>
-                {
-                    var results = new (bool, string?)[batch.Count];
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        results[i] = self.CompleteCore(session, batch[i].Completion);
-                    }
-
-                    return results;
-                },
-                timeout.Token);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Result.TrySetResult(results[i]);
-            }
-        }
-        catch (Exception ex)
-        {
-            // The transaction rolled back: nothing of the batch was stored, and every caller in it gets the error.
-            var error = ex is OperationCanceledException ? TimedOut("complete tasks", ex) : ex;
-            foreach (var pending in batch)
-            {
-                pending.Result.TrySetException(error);
-            }
-        }
-    }
-
-    /// <summary>A completion waiting for a group commit.</summary>
-    private sealed class PendingCompletion(TaskCompletion completion)
-    {
-        private const int Waiting = 0, Taken = 1, Abandoned = 2;
-        private int _state;
-
-        public TaskCompletion Completion { get; } = completion;
-
-        public TaskCompletionSource<(bool Completed, string? ReadyQueue)> Result { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Claims it for a batch; false if its caller gave up.</summary>
-        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
-
-        /// <summary>Withdraws it (its caller was cancelled); false if a batch took it already.</summary>
-        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Waiting;
+        return completed;
     }
 
     private (bool Completed, string? ReadyQueue) CompleteCore(SqliteSession session, TaskCompletion completion)

@@ -14,7 +14,8 @@ namespace Vigil.Sqlite.Engine;
 /// <remarks>
 /// Every write runs in a <c>BEGIN IMMEDIATE</c> transaction: it takes the file's write lock before it reads, so two
 /// processes never both see a task as claimable, and a transaction never fails on a lock upgrade. Within this process
-/// writes queue on the file's <see cref="SqliteDatabaseHub.WriteGate"/> first.
+/// writes queue on the file's <see cref="SqliteDatabaseHub.WriteGate"/> first, and the writes that queued up meanwhile
+/// are committed together (<c>.Writes</c>: group commit).
 /// </remarks>
 internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposable, IDisposable
 {
@@ -24,7 +25,6 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
     private readonly SqliteSessionPool _pool;
     private readonly SqliteDatabaseHub _hub;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
-    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingCompletion> _completions = new();
     private volatile bool _initialized;
     private volatile bool _disposed;
 
@@ -241,18 +241,9 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
 
     // ---- Running statements ---------------------------------------------------------------------------------------------
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction, after this process's other writes to the file.</summary>
-    private ValueTask<TResult> WriteAsync<TState, TResult>(
-        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken) =>
-        ExecuteAsync(operation, write: true, state, work, cancellationToken);
-
     /// <summary>Runs <paramref name="work"/> in a read transaction (one consistent snapshot).</summary>
-    private ValueTask<TResult> ReadAsync<TState, TResult>(
-        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken) =>
-        ExecuteAsync(operation, write: false, state, work, cancellationToken);
-
-    private async ValueTask<TResult> ExecuteAsync<TState, TResult>(
-        string operation, bool write, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
+    private async ValueTask<TResult> ReadAsync<TState, TResult>(
+        string operation, TState state, Func<SqliteVigilStorage, SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
     {
         if (!_initialized)
         {
@@ -262,27 +253,13 @@ internal sealed partial class SqliteVigilStorage : IVigilStorage, IAsyncDisposab
         // The call's own timeout is wall-clock on purpose: it bounds I/O and lock waits, which a test clock does not drive.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.CommandTimeout);
-        var gateTaken = false;
         try
         {
-            if (write)
-            {
-                await _hub.WriteGate.WaitAsync(timeout.Token).ConfigureAwait(false);
-                gateTaken = true;
-            }
-
-            return Run(operation, write, state, work, timeout.Token);
+            return Run(operation, write: false, state, work, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw TimedOut(operation, ex);
-        }
-        finally
-        {
-            if (gateTaken)
-            {
-                _hub.WriteGate.Release();
-            }
         }
     }
 
