@@ -150,6 +150,30 @@ public sealed class ServerProcessTests : IAsyncLifetime
         Assert.Equal(3, JsonDocument.Parse(done.GetProperty("result").GetString()!).RootElement.GetProperty("steps").GetInt32());
     }
 
+    [Fact]
+    public async Task Server_DemoHandlers_TimeoutAllocateAndObservabilityEndpoints()
+    {
+        // demo.sleep honours its cancellation: a 30 s sleep with a 500 ms timeout and one attempt is dead as timed out.
+        var slow = (await Cli("enqueue", "demo.sleep", "{\"ms\":30000}", "--timeout", "500ms", "--max-attempts", "1")).StandardOutput.Trim();
+        var allocate = (await Cli("enqueue", "demo.allocate", "{\"mb\":32,\"holdMs\":100}")).StandardOutput.Trim();
+
+        await WaitForStateAsync(slow, "dead");
+        var dead = JsonDocument.Parse((await Cli("tasks", "show", slow, "--json")).StandardOutput).RootElement;
+        Assert.Equal("Vigil.Timeout", dead.GetProperty("lastError").GetProperty("type").GetString());
+        var took = dead.GetProperty("timeline")[0].GetProperty("endedAt").GetDateTimeOffset() - dead.GetProperty("timeline")[0].GetProperty("startedAt").GetDateTimeOffset();
+        Assert.True(took < TimeSpan.FromSeconds(10), $"the sleep was not cancelled: it took {took}");
+
+        await WaitForStateAsync(allocate, "succeeded");
+        var allocated = JsonDocument.Parse((await Cli("tasks", "show", allocate, "--json")).StandardOutput).RootElement;
+        Assert.Equal(32, JsonDocument.Parse(allocated.GetProperty("result").GetString()!).RootElement.GetProperty("mb").GetInt32());
+
+        // The server mounts health and metrics next to the dashboard.
+        using var live = await _http.GetAsync(_url + "/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var metrics = await _http.GetAsync(_url + "/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+    }
+
     private async Task WaitForStateAsync(string id, string state) =>
         await Poll.UntilAsync(
             async () => JsonDocument.Parse((await Cli("tasks", "show", id, "--json")).StandardOutput).RootElement.GetProperty("state").GetString(),

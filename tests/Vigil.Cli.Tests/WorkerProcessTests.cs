@@ -189,6 +189,31 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Empty(Journal.Read(JournalPath("w")));
     }
 
+    [Fact]
+    public async Task MaxTasksReached_WorkerDrainsAndExitsWithRecycleCode()
+    {
+        // Arrange
+        const string Queue = "recycle";
+        var worker = StartWorker("w", "--queues", Queue, "--concurrency", "1", "--max-tasks", "3");
+        await _db.WaitForWorkerAsync(worker.Id, TimeSpan.FromSeconds(60));
+
+        // Act
+        for (var i = 0; i < 5; i++)
+        {
+            await EnqueueAsync("demo.noop", "{}", Queue);
+        }
+
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        // Assert: the core's recycle code passes through the CLI unchanged, for the supervisor; nothing was lost.
+        Assert.Equal(VigilExitCodes.Recycle, exitCode);
+        var tasks = await _db.ListAllAsync(Queue, "demo.noop");
+        Assert.Equal(5, tasks.Count);
+        // Its sentinel's probe tasks count as attempts too, so how many of these ran before the recycle varies; none is
+        // left running or lost.
+        Assert.All(tasks, t => Assert.True(t.State is TaskState.Succeeded or TaskState.Queued, $"{t.Id} is {t.State}"));
+    }
+
     private CliProcess StartWorker(string name, params string[] args)
     {
         var process = CliProcess.Start(
