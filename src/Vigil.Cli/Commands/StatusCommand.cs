@@ -34,6 +34,17 @@ internal static class StatusCommand
     {
         var url = new Option<Uri?>("--url")
         {
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--url: '{text}' is not an http URL: use one such as http://127.0.0.1:5000.");
+                return null;
+            },
             Description = "Read the health report of a running server or worker, e.g. http://127.0.0.1:5000 " +
                           "(its /health) or http://127.0.0.1:8081/health/live. Default: judge the storage directly.",
             HelpName = "url",

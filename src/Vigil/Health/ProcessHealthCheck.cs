@@ -34,7 +34,7 @@ internal sealed class ProcessHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>
         {
             ["workerId"] = _worker.WorkerId,
-            ["status"] = _worker.Status,
+            ["workerStatus"] = _worker.Status,
             ["loopTickAgeSeconds"] = HealthFormat.Seconds(tickAge),
             ["inFlight"] = _worker.InFlight,
             ["processed"] = _worker.Processed,

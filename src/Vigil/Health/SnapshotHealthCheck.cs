@@ -36,15 +36,15 @@ internal sealed class SnapshotHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var component in components)
         {
-            var entry = new Dictionary<string, object>(StringComparer.Ordinal)
-            {
-                ["status"] = component.Status.ToString(),
-                ["description"] = component.Description,
-            };
+            var entry = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var (key, value) in component.Data)
             {
                 entry[key] = value;
             }
+
+            // The judgement's own fields win over any figure of the same name.
+            entry["status"] = component.Status.ToString();
+            entry["description"] = component.Description;
 
             data[component.Name] = entry;
         }

@@ -28,7 +28,7 @@ internal static class WorkerHealthEvaluator
             ["workerId"] = id,
             ["host"] = worker.Host,
             ["processId"] = worker.ProcessId,
-            ["status"] = worker.Status,
+            ["workerStatus"] = worker.Status,
             ["queues"] = worker.Queues,
             ["heartbeatAgeSeconds"] = HealthFormat.Seconds(heartbeatAge),
             ["loopTickAgeSeconds"] = HealthFormat.Seconds(tickAge),
