@@ -47,6 +47,9 @@ internal sealed class VigilHarness : IAsyncDisposable
 
     public IVigilStorage Storage { get; }
 
+    /// <summary>The fault switch, for a harness started with <c>faulty: true</c>.</summary>
+    public FaultyStorage Faults => (FaultyStorage)Storage;
+
     public VigilWorker Worker { get; }
 
     public FakeLogCollector Logs { get; }
@@ -77,7 +80,8 @@ internal sealed class VigilHarness : IAsyncDisposable
         string? databasePath = null,
         FakeTimeProvider? time = null,
         InMemoryStorage? memory = null,
-        bool start = true)
+        bool start = true,
+        bool faulty = false)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         TempDirectory? owned = null;
@@ -106,6 +110,15 @@ internal sealed class VigilHarness : IAsyncDisposable
         {
             var store = memory ?? new InMemoryStorage(time);
             builder.Services.AddSingleton<IVigilStorage>(store);
+        }
+
+        if (faulty)
+        {
+            // Wrap whatever storage is registered in a fault switch (a network partition of this worker only).
+            var registered = builder.Services.Last(d => d.ServiceType == typeof(IVigilStorage));
+            builder.Services.Remove(registered);
+            builder.Services.AddSingleton<IVigilStorage>(sp => new FaultyStorage(
+                registered.ImplementationInstance as IVigilStorage ?? (IVigilStorage)registered.ImplementationFactory!(sp)));
         }
 
         handlers?.Invoke(vigil);
