@@ -121,6 +121,7 @@ internal sealed partial class SqliteVigilStorage
     private async Task PollForChangesAsync(CancellationToken stoppingToken)
     {
         SqliteConnection? connection = null;
+        SqliteCommand? version = null;
         long? lastVersion = null;
         try
         {
@@ -135,10 +136,14 @@ internal sealed partial class SqliteVigilStorage
 
                 try
                 {
-                    connection ??= _pool.OpenDedicated();
-                    using var version = connection.CreateCommand();
-                    version.CommandText = "PRAGMA data_version";
-                    var current = Convert.ToInt64(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                    if (connection is null)
+                    {
+                        connection = _pool.OpenDedicated();
+                        version = connection.CreateCommand();
+                        version.CommandText = "PRAGMA data_version";
+                    }
+
+                    var current = Convert.ToInt64(version!.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
                     if (current == lastVersion)
                     {
                         continue;
@@ -152,9 +157,9 @@ internal sealed partial class SqliteVigilStorage
                     // Keep watching: a locked or briefly unreachable file must not end wake-ups for good; waiters still
                     // return at their maxWait meanwhile.
                     Log.ChangePollFailed(_logger, _options.Path, ex);
+                    version?.Dispose();
                     connection?.Dispose();
-                    connection = null;
-                    lastVersion = null;
+                    (version, connection, lastVersion) = (null, null, null);
                 }
             }
         }
@@ -164,6 +169,7 @@ internal sealed partial class SqliteVigilStorage
         }
         finally
         {
+            version?.Dispose();
             connection?.Dispose();
         }
     }
