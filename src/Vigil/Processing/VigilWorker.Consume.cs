@@ -86,7 +86,12 @@ internal sealed partial class VigilWorker
         var inFlight = new InFlightTask(task, _abort.Token, _timeProvider.GetTimestamp());
 
         // Registered before it runs, so the renewal loop renews its lease from the first tick.
+        var previous = _inFlight.GetValueOrDefault(task.Id);
         _inFlight[task.Id] = inFlight;
+
+        // This worker claimed again a task it still runs (its own lease expired while renewals failed): the older attempt
+        // is superseded and must not complete (fencing would refuse it anyway).
+        previous?.MarkLeaseLost();
         inFlight.Execution = Task.Run(() => RunTaskAsync(inFlight), CancellationToken.None);
     }
 
@@ -104,7 +109,7 @@ internal sealed partial class VigilWorker
         finally
         {
             // The slot frees only now, after the outcome was stored (or left to the lease): acknowledge after storing.
-            _inFlight.TryRemove(inFlight.Task.Id, out _);
+            _inFlight.TryRemove(new KeyValuePair<string, InFlightTask>(inFlight.Task.Id, inFlight));
             inFlight.Dispose();
             Interlocked.Exchange(ref _slotFreed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }

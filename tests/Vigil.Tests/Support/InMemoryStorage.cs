@@ -301,8 +301,15 @@ internal sealed class InMemoryStorage : IVigilStorage
         return ValueTask.CompletedTask;
     });
 
-    public ValueTask<EventBatch> ReadEventsAsync(string? afterCursor, int maxCount, CancellationToken cancellationToken) =>
-        Guard(() => new ValueTask<EventBatch>(new EventBatch([], "0")));
+    public ValueTask<EventBatch> ReadEventsAsync(string? afterCursor, int maxCount, CancellationToken cancellationToken) => Guard(() =>
+    {
+        lock (_gate)
+        {
+            var from = afterCursor is null ? _events.Count : int.Parse(afterCursor, System.Globalization.CultureInfo.InvariantCulture);
+            var batch = _events.Skip(from).Take(maxCount).ToList();
+            return new ValueTask<EventBatch>(new EventBatch(batch, (from + batch.Count).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    });
 
     private static bool IsReady(TaskRecord r, DateTimeOffset now) => r.State switch
     {

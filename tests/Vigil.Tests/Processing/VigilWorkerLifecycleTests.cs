@@ -1,0 +1,349 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Vigil.Client;
+using Vigil.Processing;
+using Vigil.Realtime;
+using Vigil.Tasks;
+using Vigil.Tests.Support;
+using Vigil.Workers;
+
+namespace Vigil.Tests.Processing;
+
+/// <summary>The worker's lifecycle: shutdown, cancellation, abandonment, leases, heartbeats and storage faults.</summary>
+public class VigilWorkerLifecycleTests
+{
+    private const StorageKind Kind = VigilWorkerTests.Kind;
+
+    [Fact]
+    public async Task StopAsync_InFlightFinishesWithinGrace_TaskSucceededAndRecordRemoved()
+    {
+        // Arrange
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", async (_, ctx) =>
+        {
+            started.TrySetResult();
+            await gate.Task.WaitAsync(ctx.CancellationToken);
+        }), storage: Kind);
+        var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Act: stop while it runs; it finishes inside the grace period.
+        var stop = h.Host.StopAsync();
+        await h.WaitUntilAsync(() => h.Worker.Status == WorkerStatuses.Draining, "the worker drains");
+        gate.SetResult();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        Assert.Equal(TaskState.Succeeded, (await h.Storage.GetTaskAsync(id, CancellationToken.None))!.State);
+        Assert.Equal(WorkerStatuses.Stopped, h.Worker.Status);
+        Assert.DoesNotContain(await h.Storage.GetWorkersAsync(CancellationToken.None), w => w.WorkerId == h.Worker.WorkerId);
+    }
+
+    [Fact]
+    public async Task StopAsync_HandlerRunsPastGrace_ReleasedAndRunByNextWorker()
+    {
+        // Arrange
+        using var dir = new TempDirectory();
+        var path = dir.File("vigil.db");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var memory = new InMemoryStorage(time);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string id;
+        await using (var first = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+        }), storage: Kind, databasePath: path, time: time, memory: memory))
+        {
+            id = await first.Client.EnqueueAsync("orders.long", new OrderPayload(1), new EnqueueOptions { MaxAttempts = 1 });
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Act: stop; time passes the 10 s grace period; the handler is aborted.
+            await first.StopAsync(advance: TimeSpan.FromSeconds(1));
+
+            // Assert: back in its queue at once, the attempt not counted (MaxAttempts = 1 still lets it run).
+            var released = await first.Storage.GetTaskAsync(id, CancellationToken.None);
+            Assert.Equal(TaskState.Queued, released!.State);
+            Assert.Equal("released", released.Timeline.Last().Outcome);
+        }
+
+        await using var second = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.long", (_, _) => ValueTask.CompletedTask),
+            storage: Kind, databasePath: path, time: time, memory: memory);
+        var done = await second.WaitForStateAsync(id, TaskState.Succeeded);
+        Assert.Equal(second.Worker.WorkerId, done.Timeline.Last().WorkerId);
+    }
+
+    [Fact]
+    public async Task CancelAsync_QueuedTask_CancelledWithoutRunning()
+    {
+        var calls = 0;
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", (_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            return ValueTask.CompletedTask;
+        }), storage: Kind);
+        var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(1), new EnqueueOptions { Delay = TimeSpan.FromMinutes(1) });
+
+        Assert.True(await h.Client.CancelAsync(id));
+        var probe = await h.Client.EnqueueJsonAsync(TaskNames.ProbeTaskType, "{}", new EnqueueOptions { Delay = TimeSpan.FromMinutes(2) });
+        await h.WaitForStateAsync(probe, TaskState.Succeeded, advance: TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TaskState.Cancelled, (await h.Client.GetTaskAsync(id))!.State);
+        Assert.Equal(0, calls);
+        Assert.False(await h.Client.CancelAsync(id));
+    }
+
+    [Fact]
+    public async Task CancelAsync_RunningTask_HandlerCancelledAndTaskCancelled()
+    {
+        // Arrange
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var observed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+        {
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            }
+            finally
+            {
+                observed.TrySetResult();
+            }
+        }), storage: Kind);
+        var id = await h.Client.EnqueueAsync("orders.long", new OrderPayload(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Act: the worker sees the request at its next lease renewal (every 10 s).
+        Assert.True(await h.Client.CancelAsync(id));
+        var cancelled = await h.WaitForStateAsync(id, TaskState.Cancelled, advance: TimeSpan.FromSeconds(1));
+
+        // Assert
+        await observed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("cancelled", cancelled.Timeline.Last().Outcome);
+    }
+
+    [Fact]
+    public async Task Execute_HandlerIgnoresCancellation_AbandonedRetriedAndWorkerRecycles()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        await using var h = await VigilHarness.StartAsync(b => b
+            .AddHandler<OrderPayload>("orders.stubborn", async (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                await gate.Task; // ignores its cancellation token on purpose
+            }), storage: Kind);
+        try
+        {
+            // Act: timeout 2 s, then 5 s of abandon grace.
+            var id = await h.Client.EnqueueAsync("orders.stubborn", new OrderPayload(1), new EnqueueOptions { MaxAttempts = 3, Timeout = TimeSpan.FromSeconds(2) });
+            var retrying = await h.WaitForStateAsync(id, TaskState.Retrying, advance: TimeSpan.FromMilliseconds(250));
+
+            // Assert
+            Assert.Equal(TaskExecutor.AbandonedError, retrying.LastError!.Type);
+            Assert.True(h.Worker.RecycleRequested);
+            Assert.Equal(VigilExitCodes.Recycle, h.ExitCode);
+            Assert.True(h.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            Assert.Equal(0, h.Worker.InFlight);
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task LeaseExpires_PartitionedWorker_OtherWorkerTakesOverAndLateOutcomeIsRefused()
+    {
+        // Arrange: two workers in-process on one storage and one clock; A runs the task, then loses the storage.
+        using var dir = new TempDirectory();
+        var path = dir.File("vigil.db");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var memory = new InMemoryStorage(time);
+        var startedOnA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelledOnA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var a = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload, string>("orders.pay", async (_, ctx) =>
+        {
+            startedOnA.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelledOnA.TrySetResult();
+                throw;
+            }
+
+            return "A";
+        }), storage: Kind, databasePath: path, time: time, memory: memory, faulty: true);
+        var id = await a.Client.EnqueueAsync("orders.pay", new OrderPayload(1));
+        await startedOnA.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        a.Faults.FailAll = true;
+
+        await using var b = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload, string>("orders.pay", (_, _) => ValueTask.FromResult("B")),
+            storage: Kind, databasePath: path, time: time, memory: memory);
+
+        // Act: A's lease (30 s) expires without renewal; B takes the task over.
+        var done = await b.WaitForStateAsync(id, TaskState.Succeeded, advance: TimeSpan.FromSeconds(1));
+
+        // A's storage comes back: its next renewal learns the lease is gone and cancels its handler.
+        a.Faults.FailAll = false;
+        await a.WaitUntilAsync(() => cancelledOnA.Task.IsCompleted, "A cancels its handler", advance: TimeSpan.FromSeconds(1));
+        await a.WaitUntilAsync(() => a.Worker.InFlight == 0, "A frees the slot", advance: TimeSpan.FromSeconds(1));
+
+        // Assert
+        var final = await b.Storage.GetTaskAsync(id, CancellationToken.None);
+        Assert.Equal(TaskState.Succeeded, final!.State);
+        Assert.Equal("\"B\"", final.Result);
+        Assert.Equal(2, final.Attempt);
+        Assert.Equal("lease-expired", final.Timeline[0].Outcome);
+        Assert.Equal(a.Worker.WorkerId, final.Timeline[0].WorkerId);
+        Assert.Equal(b.Worker.WorkerId, final.Timeline[1].WorkerId);
+        Assert.Equal(0, a.Worker.Processed);
+    }
+
+    [Fact]
+    public async Task Heartbeat_ConsumeLoopFrozen_HeartbeatGoesOnWhileLoopTickAges()
+    {
+        // Arrange
+        await using var h = await VigilHarness.StartAsync(storage: Kind);
+        IVigilWorker worker = h.Worker;
+        worker.FreezeConsumeLoop = true;
+        await h.WaitUntilAsync(() => true, "settle");
+        var frozenAt = h.Time.GetUtcNow();
+        var probe = await h.Client.EnqueueJsonAsync(TaskNames.ProbeTaskType, "{}");
+
+        // Act: 30 s pass.
+        var until = frozenAt + TimeSpan.FromSeconds(30);
+        await h.WaitUntilAsync(() => h.Time.GetUtcNow() >= until, "30 s pass", advance: TimeSpan.FromMilliseconds(500));
+        var heartbeat = await WaitForHeartbeatAsync(h, hb => hb.HeartbeatAt >= frozenAt + TimeSpan.FromSeconds(20));
+
+        // Assert: the heartbeat is fresh, the loop tick is not, and the probe was not served.
+        Assert.True(heartbeat.LoopTickAt <= frozenAt + TimeSpan.FromSeconds(1), $"loop tick {heartbeat.LoopTickAt} moved while frozen at {frozenAt}");
+        Assert.Equal(TaskState.Queued, (await h.Client.GetTaskAsync(probe))!.State);
+        Assert.Equal(WorkerStatuses.Running, heartbeat.Status);
+
+        // Unfrozen, it consumes again and its tick is fresh.
+        worker.FreezeConsumeLoop = false;
+        await h.WaitForStateAsync(probe, TaskState.Succeeded);
+        Assert.True(worker.LastLoopTick >= until);
+    }
+
+    [Fact]
+    public async Task RestartConsumeLoopsAsync_TaskInFlight_TaskKeepsLeaseAndSucceeds()
+    {
+        // Arrange
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", async (_, ctx) =>
+        {
+            started.TrySetResult();
+            await gate.Task.WaitAsync(ctx.CancellationToken);
+        }), storage: Kind);
+        var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Act: restart the loops, then let 45 s pass (1.5 lease lengths, under the 1 min timeout): only renewals keep the lease.
+        await h.Worker.RestartConsumeLoopsAsync("test", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var until = h.Time.GetUtcNow() + TimeSpan.FromSeconds(45);
+        await h.WaitUntilAsync(() => h.Time.GetUtcNow() >= until, "45 s pass", advance: TimeSpan.FromMilliseconds(500));
+        var running = await h.Client.GetTaskAsync(id);
+        gate.SetResult();
+
+        // Assert
+        Assert.Equal(TaskState.Running, running!.State);
+        Assert.Equal(1, running.Attempt);
+        Assert.True(running.LeaseExpiresAt > h.Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        var done = await h.WaitForStateAsync(id, TaskState.Succeeded);
+        Assert.Equal(1, done.Attempt);
+        var probe = await h.Client.EnqueueJsonAsync(TaskNames.ProbeTaskType, "{}");
+        await h.WaitForStateAsync(probe, TaskState.Succeeded);
+    }
+
+    [Fact]
+    public async Task ConsumeLoop_StorageFailsForAMinute_LogsOnceKeepsTickingAndRecovers()
+    {
+        // Arrange
+        await using var h = await VigilHarness.StartAsync(storage: Kind, faulty: true);
+        h.Faults.FailAll = true;
+        var outageStart = h.Time.GetUtcNow();
+
+        // Act
+        var until = outageStart + TimeSpan.FromMinutes(1);
+        await h.WaitUntilAsync(() => h.Time.GetUtcNow() >= until, "a minute of outage", advance: TimeSpan.FromMilliseconds(500));
+        var failures = h.Faults.Failures;
+        var tickDuringOutage = h.Worker.LastLoopTick;
+        h.Faults.FailAll = false;
+        var probe = await h.Client.EnqueueJsonAsync(TaskNames.ProbeTaskType, "{}");
+        await h.WaitForStateAsync(probe, TaskState.Succeeded, advance: TimeSpan.FromMilliseconds(500));
+
+        // Assert
+        Assert.True(failures > 5, $"only {failures} storage calls failed");
+        Assert.True(tickDuringOutage > outageStart + TimeSpan.FromSeconds(30), "the consume loop stopped ticking during the outage");
+        var records = h.Logs.GetSnapshot();
+        Assert.Single(records, r => r.Id.Id == 2005);
+        Assert.Single(records, r => r.Id.Id == 2008);
+        Assert.Contains(records, r => r.Id.Id == 2006 && r.Message.Contains("consume"));
+    }
+
+    [Fact]
+    public async Task ReportProgressAsync_FromHandler_PublishesProgressAndGroupEvents()
+    {
+        // Arrange
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", async (_, ctx) =>
+        {
+            await ctx.ReportProgressAsync(50, "half way");
+            await ctx.SendToGroupAsync("room-1", "orderPaid", new { OrderId = 7 });
+        }), storage: Kind);
+        var cursor = (await h.Storage.ReadEventsAsync(null, 100, CancellationToken.None)).Cursor;
+
+        // Act
+        var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(7));
+        await h.WaitForStateAsync(id, TaskState.Succeeded);
+        var events = new List<VigilEvent>();
+        await h.WaitUntilAsync(() =>
+        {
+            var batch = h.Storage.ReadEventsAsync(cursor, 100, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            events.AddRange(batch.Events);
+            cursor = batch.Cursor;
+            return events.Any(e => e.Kind == "task.state");
+        }, "the task.state event arrives");
+
+        // Assert
+        var progress = Assert.Single(events, e => e.Kind == "task.progress");
+        Assert.Equal(id, progress.TaskId);
+        using (var data = JsonDocument.Parse(progress.Data!))
+        {
+            Assert.Equal(50, data.RootElement.GetProperty("percent").GetDouble());
+            Assert.Equal("half way", data.RootElement.GetProperty("message").GetString());
+        }
+
+        var group = Assert.Single(events, e => e.Kind == "group.message");
+        Assert.Equal("room-1", group.Group);
+        using (var data = JsonDocument.Parse(group.Data!))
+        {
+            Assert.Equal("orderPaid", data.RootElement.GetProperty("method").GetString());
+            Assert.Equal(7, data.RootElement.GetProperty("data").GetProperty("orderId").GetInt32());
+        }
+
+        var state = Assert.Single(events, e => e.Kind == "task.state");
+        Assert.Contains("\"state\":\"succeeded\"", state.Data);
+    }
+
+    private static async Task<WorkerHeartbeat> WaitForHeartbeatAsync(VigilHarness h, Func<WorkerHeartbeat, bool> predicate)
+    {
+        WorkerHeartbeat? found = null;
+        await h.WaitUntilAsync(() =>
+        {
+            var workers = h.Storage.GetWorkersAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            found = workers.FirstOrDefault(w => w.WorkerId == h.Worker.WorkerId && predicate(w));
+            return found is not null;
+        }, "a matching heartbeat", advance: TimeSpan.FromMilliseconds(500));
+        return found!;
+    }
+}
