@@ -12,9 +12,14 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["claim-and-hang", var hangPath, var hangQueue, var hangWorker, var countText] && int.TryParse(countText, out var count))
+        {
+            return await ClaimAndHangAsync(hangPath, hangQueue, hangWorker, count);
+        }
+
         if (args is not ["drain", var path, var queue, var workerId, var idleRoundsText] || !int.TryParse(idleRoundsText, out var maxIdleRounds))
         {
-            await Console.Error.WriteLineAsync("usage: drain <database> <queue> <workerId> <idleRounds>");
+            await Console.Error.WriteLineAsync("usage: drain <database> <queue> <workerId> <idleRounds> | claim-and-hang <database> <queue> <workerId> <count>");
             return 2;
         }
 
@@ -62,5 +67,26 @@ public static class Program
         {
             await ((IAsyncDisposable)storage).DisposeAsync();
         }
+    }
+
+    /// <summary>Claims <paramref name="count"/> tasks, prints their ids and "claimed", then hangs until it is killed.</summary>
+    private static async Task<int> ClaimAndHangAsync(string path, string queue, string workerId, int count)
+    {
+        var storage = SqliteStorage.Create(new SqliteStorageOptions { Path = path });
+        await storage.InitializeAsync(CancellationToken.None);
+        var claimed = await storage.ClaimAsync(
+            new ClaimRequest { WorkerId = workerId, Queues = [queue], MaxCount = count, LeaseDuration = TimeSpan.FromMinutes(5) },
+            CancellationToken.None);
+        foreach (var task in claimed)
+        {
+            Console.WriteLine(task.Id);
+        }
+
+        Console.WriteLine("claimed");
+        await Console.Out.FlushAsync();
+
+        // A worker that dies while running its tasks: the test kills this process here.
+        await Task.Delay(Timeout.InfiniteTimeSpan);
+        return 0;
     }
 }

@@ -72,7 +72,51 @@ public sealed class SqliteMultiProcessTests : IDisposable
         }
     }
 
-    private static (Process Process, Task<string> Output, Task<string> Errors) StartDrainer(string path, string queue, string workerId)
+    [Fact]
+    public async Task WorkerProcessKilledWhileRunning_ItsTasksAreTakenOverAfterTheLease()
+    {
+        // Arrange: a child process claims 5 of 8 tasks (lease 5 min on the real clock) and is killed without a word.
+        var path = _directory.File("killed.db");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var storage = SqliteStorage.Create(new SqliteStorageOptions { Path = path }, time);
+        try
+        {
+            var tasks = Enumerable.Range(0, 8).Select(_ => new NewTask { Id = Guid.NewGuid().ToString("N"), Type = "kill.work", Queue = "k", Payload = "{}", MaxAttempts = 3 }).ToList();
+            await storage.EnqueueAsync(tasks, CancellationToken.None);
+            using var child = Process.Start(ChildStart("claim-and-hang", path, "k", "doomed-worker", "5"))!;
+            var claimedByChild = new List<string>();
+            while (await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line && line != "claimed")
+            {
+                claimedByChild.Add(line);
+            }
+
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(5, claimedByChild.Count);
+
+            // Act: before the lease expires only the 3 others are claimable; after it, the 5 are taken over.
+            var before = await storage.ClaimAsync(
+                new ClaimRequest { WorkerId = "survivor", Queues = ["k"], MaxCount = 100, LeaseDuration = TimeSpan.FromHours(1) }, CancellationToken.None);
+            time.Advance(TimeSpan.FromMinutes(6));
+            var after = await storage.ClaimAsync(
+                new ClaimRequest { WorkerId = "survivor", Queues = ["k"], MaxCount = 100, LeaseDuration = TimeSpan.FromMinutes(1) }, CancellationToken.None);
+
+            // Assert
+            Assert.Equal(3, before.Count);
+            Assert.Equal(claimedByChild.Order(), after.Select(t => t.Id).Order());
+            Assert.All(after, t => Assert.True(t.TakenOver));
+            Assert.All(after, t => Assert.Equal(2, t.Attempt));
+            var record = await storage.GetTaskAsync(claimedByChild[0], CancellationToken.None);
+            Assert.Equal(["doomed-worker", "survivor"], record!.Timeline.Select(a => a.WorkerId));
+            Assert.Equal("lease-expired", record.Timeline[0].Outcome);
+        }
+        finally
+        {
+            await ((IAsyncDisposable)storage).DisposeAsync();
+        }
+    }
+
+    private static ProcessStartInfo ChildStart(params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -80,11 +124,18 @@ public sealed class SqliteMultiProcessTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { typeof(Program).Assembly.Location, "drain", path, queue, workerId, "20" })
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
+        return start;
+    }
+
+    private static (Process Process, Task<string> Output, Task<string> Errors) StartDrainer(string path, string queue, string workerId)
+    {
+        var start = ChildStart("drain", path, queue, workerId, "20");
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a child process.");
         return (process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
     }

@@ -55,7 +55,8 @@ internal sealed class SqliteSession : IDisposable
     {
         try
         {
-            if (!Connection.Handle!.IsInvalid && SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) == 0)
+            var handle = Connection.Handle;
+            if (handle is not null && !handle.IsInvalid && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0)
             {
                 Execute("ROLLBACK");
             }
