@@ -60,12 +60,3 @@ app.MapPost("/reports", async Task<Results<Accepted<ReportAccepted>, ValidationP
 });
 
 app.Run();
-
-/// <summary>The form the page posts.</summary>
-/// <param name="Title">The report's title.</param>
-/// <param name="Sections">How many sections.</param>
-internal sealed record ReportForm(string? Title, int Sections);
-
-/// <summary>The answer to the post: the task to follow on the hub.</summary>
-/// <param name="TaskId">The task id.</param>
-internal sealed record ReportAccepted(string TaskId);

@@ -165,9 +165,3 @@ public sealed partial class CliProcess : IDisposable
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);
 }
-
-/// <summary>The outcome of one CLI run.</summary>
-public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
-}
