@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Vigil.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Vigil.Observability.Tests.Support;
+using Vigil.Tasks;
 
 namespace Vigil.Observability.Tests.Alerts;
 
@@ -36,6 +36,14 @@ public sealed class QueueWithoutWorkerTests : IDisposable
         Assert.Contains("queue 'orphan' is not served: no live worker consumes it", queue.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains("its probe has waited", queue.GetProperty("description").GetString(), StringComparison.Ordinal);
         await Poll.UntilAsync(() => Alerts(webhook).Count >= 1, TimeSpan.FromSeconds(10), "the webhook alert");
+
+        // Probes never pile up: after many intervals (500 ms each) there is still one probe waiting in the queue.
+        await Poll.UntilAsync(
+            () => web.GetHealthAsync(),
+            r => r.Report.Component("vigil.probes", "probe:queue:orphan")?.GetProperty("probePendingSeconds").GetDouble() >= 4,
+            TimeSpan.FromSeconds(20), "the probe to wait eight intervals");
+        var probes = await client.ListTasksAsync(new Vigil.Storage.TaskQuery { Queue = "orphan", Type = Vigil.Tasks.TaskNames.ProbeTaskType });
+        Assert.Single(probes.Tasks, t => !t.State.IsTerminal());
 
         // Act 2: a worker for 'orphan' starts.
         await using var worker = await VigilTestHost.StartAsync(
