@@ -23,6 +23,10 @@ public sealed class SqliteStorageOptions
     /// the call is interrupted and fails with <see cref="Storage.StorageUnavailableException"/>. Measured in real time.
     /// Default 60 s.
     /// </summary>
+    /// <remarks>
+    /// A statement already waiting for another process's lock is bounded by <see cref="BusyTimeout"/> (plus up to about one
+    /// second of driver retries), even when this timeout is shorter: SQLite does not interrupt its own lock wait.
+    /// </remarks>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
