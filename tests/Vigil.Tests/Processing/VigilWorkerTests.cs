@@ -13,7 +13,7 @@ public sealed record ReceiptResult(int Total);
 /// <summary>The worker end to end on a real SQLite file: outcomes of attempts, retries, timeouts and bad input.</summary>
 public partial class VigilWorkerTests
 {
-    internal const StorageKind Kind = StorageKind.Memory;
+    internal const StorageKind Kind = StorageKind.Sqlite;
 
     [Fact]
     public async Task Execute_HandlerReturnsResult_TaskSucceededWithResultJson()
