@@ -102,6 +102,34 @@ public sealed class CliArgumentsTests : IDisposable
         Assert.Equal("these are my notes, not a database\n", await File.ReadAllTextAsync(path));
     }
 
+    [Fact]
+    public async Task AnyCommand_SqliteDatabaseOfAnotherApplication_Exits2AndLeavesItAlone()
+    {
+        // Arrange: a real SQLite database with someone else's table.
+        var path = _temp.File("other-app.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // Act
+        var result = await CliProcess.RunAsync(["enqueue", "demo.noop", "{}", "--storage", "sqlite:" + path]);
+
+        // Assert
+        AssertUsageError(result, "is not a Vigil database");
+        Assert.Contains("--storage sqlite:PATH", result.StandardError);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT group_concat(name) FROM sqlite_master";
+            Assert.Equal("notes", await command.ExecuteScalarAsync());
+        }
+    }
+
     [Theory]
     [InlineData("show")]
     [InlineData("retry")]

@@ -95,7 +95,8 @@ internal static class VigilHostSetup
         }
         catch (InvalidOperationException ex)
         {
-            throw new CliUsageException($"{spec.Display}: {ex.Message}", ex);
+            var hint = spec.Kind == StorageKind.Sqlite ? " With vigil, choose another file with --storage sqlite:PATH." : string.Empty;
+            throw new CliUsageException($"{spec.Display}: {ex.Message}{hint}", ex);
         }
         catch (StorageUnavailableException ex)
         {
