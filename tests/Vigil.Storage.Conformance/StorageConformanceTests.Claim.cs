@@ -142,6 +142,22 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task ClaimAsync_LaterQueueGetsOnlyTheSlotsTheEarlierLeft()
+    {
+        var storage = await CreateSutAsync();
+        var first = Enumerable.Range(0, 2).Select(_ => NewTask(queue: "first")).ToList();
+        var second = Enumerable.Range(0, 5).Select(_ => NewTask(queue: "second")).ToList();
+        await storage.EnqueueAsync(second, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await storage.EnqueueAsync(first, CancellationToken.None);
+
+        var claimed = await storage.ClaimAsync(Claim("worker-a", 3, "first", "second"), CancellationToken.None);
+
+        Assert.Equal([first[0].Id, first[1].Id, second[0].Id], claimed.Select(t => t.Id));
+        Assert.Equal(["first", "first", "second"], claimed.Select(t => t.Queue));
+    }
+
+    [Fact]
     public async Task ClaimAsync_OnlyFromTheGivenQueues()
     {
         var storage = await CreateSutAsync();
