@@ -137,7 +137,14 @@ public sealed class ServerProcessTests : IAsyncLifetime
     {
         // No handler for this type anywhere: dead at once with the reason, not retried forever.
         var orphan = (await Cli("enqueue", "nobody.handles.this", "{}")).StandardOutput.Trim();
+        var misfit = (await Cli("enqueue", "demo.sleep", "{\"ms\":\"soon\"}")).StandardOutput.Trim();
         var progress = (await Cli("enqueue", "demo.progress", "{\"steps\":3,\"ms\":50}")).StandardOutput.Trim();
+
+        // A payload that does not fit the handler's type: dead at once, the error naming where it does not fit.
+        await WaitForStateAsync(misfit, "dead");
+        var bad = JsonDocument.Parse((await Cli("tasks", "show", misfit, "--json")).StandardOutput).RootElement;
+        Assert.Equal(1, bad.GetProperty("attempt").GetInt32());
+        Assert.Contains("ms", bad.GetProperty("lastError").GetProperty("message").GetString());
 
         await WaitForStateAsync(orphan, "dead");
         var dead = JsonDocument.Parse((await Cli("tasks", "show", orphan, "--json")).StandardOutput).RootElement;
