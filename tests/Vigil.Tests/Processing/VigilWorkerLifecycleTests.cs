@@ -347,3 +347,45 @@ public class VigilWorkerLifecycleTests
         return found!;
     }
 }
+
+/// <summary>The heartbeat's resource fields come from an <see cref="IWorkerResourceSampler"/> when one is registered.</summary>
+public class WorkerResourceSamplerTests
+{
+    [Fact]
+    public async Task Heartbeat_SamplerRegistered_CarriesItsSample()
+    {
+        await using var h = await VigilHarness.StartAsync(b => b.Services.AddSingleton<IWorkerResourceSampler>(new FixedSampler()), storage: VigilWorkerTests.Kind);
+        var probe = await h.Client.EnqueueJsonAsync(TaskNames.ProbeTaskType, "{}");
+        await h.WaitForStateAsync(probe, TaskState.Succeeded);
+
+        WorkerHeartbeat? heartbeat = null;
+        await h.WaitUntilAsync(() =>
+        {
+            var workers = h.Storage.GetWorkersAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            heartbeat = workers.FirstOrDefault(w => w.WorkerId == h.Worker.WorkerId && w.Processed == 1);
+            return heartbeat is not null;
+        }, "a heartbeat after the probe", advance: TimeSpan.FromSeconds(1));
+
+        Assert.Equal(12.5, heartbeat!.CpuPercent);
+        Assert.Equal(1000, heartbeat.WorkingSetBytes);
+        Assert.Equal(500, heartbeat.GcHeapBytes);
+        Assert.Equal(3, heartbeat.ThreadPoolQueueLength);
+        Assert.Equal(2.5, heartbeat.Throughput);
+        Assert.Equal(Environment.ProcessId, heartbeat.ProcessId);
+        Assert.Equal(["default"], heartbeat.Queues);
+        Assert.Equal(4, heartbeat.Concurrency);
+        Assert.NotNull(heartbeat.Version);
+    }
+
+    private sealed class FixedSampler : IWorkerResourceSampler
+    {
+        public WorkerResources Sample() => new()
+        {
+            CpuPercent = 12.5,
+            WorkingSetBytes = 1000,
+            GcHeapBytes = 500,
+            ThreadPoolQueueLength = 3,
+            Throughput = 2.5,
+        };
+    }
+}
