@@ -32,6 +32,9 @@ internal sealed class InFlightTask : IDisposable
     /// <summary>Fires on abort, on a lost lease and on a cancellation request (the timeout is linked in by the executor).</summary>
     public CancellationToken Token => _cts.Token;
 
+    /// <summary>Whether it runs in the reserve slot (a private-queue task claimed while every slot was busy).</summary>
+    public bool Reserve { get; init; }
+
     /// <summary>The run of this task (set by the consume loop right after it registers the task).</summary>
     public Task? Execution { get; set; }
 

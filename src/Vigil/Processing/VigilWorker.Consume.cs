@@ -36,9 +36,10 @@ internal sealed partial class VigilWorker
                 }
 
                 var slotFreed = Volatile.Read(ref _slotFreed).Task;
-                var free = _options.Concurrency - _inFlight.Count;
+                var free = _options.Concurrency - _inFlight.Count + Volatile.Read(ref _reserveInUse);
                 if (free <= 0)
                 {
+                    await ClaimReserveAsync(token).ConfigureAwait(false);
                     await WaitQuietlyAsync(slotFreed, _options.PollInterval, token).ConfigureAwait(false);
                     continue;
                 }
@@ -81,9 +82,41 @@ internal sealed partial class VigilWorker
         }
     }
 
-    private void StartTask(ClaimedTask task)
+    /// <summary>
+    /// With every slot busy, still serve the private queue through one reserve slot: a worker probe then proves the
+    /// worker consumes even while long tasks fill its slots, instead of raising a false zombie alarm.
+    /// </summary>
+    private async Task ClaimReserveAsync(CancellationToken token)
     {
-        var inFlight = new InFlightTask(task, _abort.Token, _timeProvider.GetTimestamp());
+        if (Interlocked.CompareExchange(ref _reserveInUse, 1, 0) != 0)
+        {
+            return;
+        }
+
+        var started = false;
+        try
+        {
+            var claimed = await _storage.ClaimAsync(
+                new ClaimRequest { WorkerId = WorkerId, Queues = _privateQueueOnly, MaxCount = 1, LeaseDuration = _options.LeaseDuration },
+                token).ConfigureAwait(false);
+            if (claimed.Count > 0)
+            {
+                StartTask(claimed[0], reserve: true);
+                started = true;
+            }
+        }
+        finally
+        {
+            if (!started)
+            {
+                Volatile.Write(ref _reserveInUse, 0);
+            }
+        }
+    }
+
+    private void StartTask(ClaimedTask task, bool reserve = false)
+    {
+        var inFlight = new InFlightTask(task, _abort.Token, _timeProvider.GetTimestamp()) { Reserve = reserve };
 
         // Registered before it runs, so the renewal loop renews its lease from the first tick.
         var previous = _inFlight.GetValueOrDefault(task.Id);
@@ -111,6 +144,11 @@ internal sealed partial class VigilWorker
             // The slot frees only now, after the outcome was stored (or left to the lease): acknowledge after storing.
             _inFlight.TryRemove(new KeyValuePair<string, InFlightTask>(inFlight.Task.Id, inFlight));
             inFlight.Dispose();
+            if (inFlight.Reserve)
+            {
+                Volatile.Write(ref _reserveInUse, 0);
+            }
+
             Interlocked.Exchange(ref _slotFreed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }

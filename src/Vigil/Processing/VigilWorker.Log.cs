@@ -54,5 +54,8 @@ internal sealed partial class VigilWorker
 
         [LoggerMessage(EventId = 2016, Level = LogLevel.Error, Message = "The run of task {TaskId} crashed; its lease will expire and another worker will take it over")]
         public static partial void ExecutionCrashed(ILogger logger, string taskId, Exception exception);
+
+        [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "Worker {WorkerId}: the old consume loops did not end within {Wait}; new loops start anyway")]
+        public static partial void OldLoopsStuck(ILogger logger, string workerId, TimeSpan wait);
     }
 }

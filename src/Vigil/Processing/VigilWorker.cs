@@ -21,8 +21,11 @@ namespace Vigil.Processing;
 /// Two tokens, as in Hangfire's worker: <em>stopping</em> (claim nothing more, let in-flight tasks finish) and
 /// <em>abort</em> (cancel the handlers and release their tasks back to the queue).
 /// </remarks>
-internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable
+internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDisposable
 {
+    /// <summary>How long a restart waits for the old loops to end before it starts new ones anyway.</summary>
+    private static readonly TimeSpan RestartWait = TimeSpan.FromSeconds(5);
+
     private static readonly string? VigilVersion =
         typeof(VigilWorker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
@@ -35,6 +38,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable
     private readonly WorkerCounters _counters = new();
     private readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string> _claimQueues;
+    private readonly IReadOnlyList<string> _privateQueueOnly;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _background = new();
@@ -50,6 +54,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable
     private int _recycleRequested;
     private int _started;
     private int _stopped;
+    private int _reserveInUse;
     private volatile bool _freezeConsumeLoop;
 
     public VigilWorker(
@@ -64,7 +69,10 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable
         WorkerId = WorkerIdentity.CreateForThisProcess();
         PrivateQueue = TaskNames.PrivateQueueFor(WorkerId);
         Queues = [.. _options.Queues];
-        _claimQueues = [.. Queues, PrivateQueue];
+        _privateQueueOnly = [PrivateQueue];
+
+        // The private queue first: a worker probe must not starve behind a backlog of the shared queues.
+        _claimQueues = [PrivateQueue, .. Queues];
         StartedAt = timeProvider.GetUtcNow();
         _lastLoopTickTicks = StartedAt.UtcTicks;
         _executor = new TaskExecutor(storage, handlers, scopeFactory, _options, timeProvider, metrics, logger, _counters, WorkerId,
@@ -180,8 +188,16 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable
             Log.RestartingLoops(_logger, WorkerId, reason, _inFlight.Count);
             var old = _loopGeneration;
             await old.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(_consumeLoop, _renewLoop).WaitAsync(cancellationToken).ConfigureAwait(false);
-            old.Dispose();
+            try
+            {
+                await Task.WhenAll(_consumeLoop, _renewLoop).WaitAsync(RestartWait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // An old loop is stuck in a call that ignores cancellation (a half-open socket): start fresh loops anyway.
+                // The old one ends when that call returns (its token is cancelled); tasks it claimed by then still run.
+                Log.OldLoopsStuck(_logger, WorkerId, RestartWait);
+            }
 
             // In-flight tasks do not depend on the loops' tokens: they go on, and the new renewal loop keeps their leases.
             _loopGeneration = new CancellationTokenSource();
@@ -221,6 +237,19 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable
         if (Volatile.Read(ref _started) != 0 && Volatile.Read(ref _stopped) == 0)
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Dispose();
+    }
+
+    /// <summary>Releases the token sources. A worker still running is aborted, not drained: hosts call StopAsync first.</summary>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _started) != 0 && Volatile.Read(ref _stopped) == 0)
+        {
+            _stopping.Cancel();
+            _abort.Cancel();
+            _background.Cancel();
         }
 
         _stopping.Dispose();

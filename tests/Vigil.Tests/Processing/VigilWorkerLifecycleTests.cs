@@ -266,6 +266,32 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task WorkerProbe_AllSlotsBusy_ServedThroughReserveSlot()
+    {
+        // Arrange: one slot, held by a long task.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+        {
+            started.TrySetResult();
+            await gate.Task.WaitAsync(ctx.CancellationToken);
+        }), options: o => o.Concurrency = 1, storage: Kind);
+        var longTask = await h.Client.EnqueueAsync("orders.long", new OrderPayload(1));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var waiting = await h.Client.EnqueueAsync("orders.long", new OrderPayload(2));
+
+        // Act
+        var probe = await h.Client.EnqueueJsonAsync(TaskNames.ProbeTaskType, "{}", new EnqueueOptions { Queue = h.Worker.PrivateQueue });
+        await h.WaitForStateAsync(probe, TaskState.Succeeded, advance: TimeSpan.FromMilliseconds(200));
+
+        // Assert: the probe ran beside the long task; the shared backlog still waits for the one real slot.
+        Assert.Equal(TaskState.Running, (await h.Client.GetTaskAsync(longTask))!.State);
+        Assert.Equal(TaskState.Queued, (await h.Client.GetTaskAsync(waiting))!.State);
+        gate.SetResult();
+        await h.WaitForStateAsync(waiting, TaskState.Succeeded);
+    }
+
+    [Fact]
     public async Task ConsumeLoop_StorageFailsForAMinute_LogsOnceKeepsTickingAndRecovers()
     {
         // Arrange
