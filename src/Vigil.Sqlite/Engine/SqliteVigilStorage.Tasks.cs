@@ -22,6 +22,8 @@ internal sealed partial class SqliteVigilStorage
 
     private const string AnyClaimableSql = "SELECT 1 FROM vigil_tasks WHERE queue = $queue AND available_at <= $now LIMIT 1";
 
+    private volatile bool _lastClaimFoundWork;
+
     // ---- Enqueue ----------------------------------------------------------------------------------------------------------
 
     public async ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewTask> tasks, CancellationToken cancellationToken)
@@ -118,16 +120,23 @@ internal sealed partial class SqliteVigilStorage
             return [];
         }
 
-        // A cheap read first: an idle worker's poll must not take the file's write lock from busy processes.
-        var anyReady = await ReadAsync("look for claimable tasks", request.Queues, static (self, session, queues) => self.AnyClaimable(session, queues), cancellationToken)
-            .ConfigureAwait(false);
-        if (!anyReady)
+        // A cheap read first when the last claim found nothing: an idle worker's poll must not take the file's write
+        // lock from busy processes. A busy worker (its last claim found work) goes straight to the claim.
+        if (!_lastClaimFoundWork)
         {
-            return [];
+            var anyReady = await ReadAsync(
+                "look for claimable tasks", request.Queues, static (self, session, queues) => self.AnyClaimable(session, queues), cancellationToken)
+                .ConfigureAwait(false);
+            if (!anyReady)
+            {
+                return [];
+            }
         }
 
-        return await WriteAsync("claim tasks", request, static (self, session, request) => self.ClaimCore(session, request), cancellationToken)
+        var claimed = await WriteAsync("claim tasks", request, static (self, session, request) => self.ClaimCore(session, request), cancellationToken)
             .ConfigureAwait(false);
+        _lastClaimFoundWork = claimed.Count > 0;
+        return claimed;
     }
 
     private bool AnyClaimable(SqliteSession session, IReadOnlyList<string> queues)
