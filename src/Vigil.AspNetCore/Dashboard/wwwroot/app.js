@@ -79,6 +79,7 @@
 
   function ms(value) {
     if (value === null || value === undefined) return '—';
+    if (value === 0) return '0';
     if (value < 1) return value.toFixed(2) + ' ms';
     if (value < 1000) return Math.round(value) + ' ms';
     if (value < 60000) return (value / 1000).toFixed(value < 10000 ? 2 : 1) + ' s';
@@ -344,8 +345,9 @@
     document.title = state.config.title + ' · ' + ({ overview: 'Overview', queues: 'Queues', workers: 'Workers', tasks: 'Tasks', dead: 'Dead letters', task: 'Task ' + shortId(state.detailId) })[view];
   }
 
-  function section(title, ...extra) {
-    return h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: title }), ...extra));
+  /** A card: a head with the title and one optional aside (note or link), then the body. */
+  function section(title, aside, ...body) {
+    return h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { text: title }), aside), ...body);
   }
 
   // ---- Overview ------------------------------------------------------------------------------------------------------
@@ -391,7 +393,7 @@
     const totals = state.stats ? state.stats.totals : null;
     const healthStatus = state.health && state.health.status ? state.health.status : null;
     replace($('tiles'),
-      tile('Health', healthStatus || (state.health && state.health.missing ? 'n/a' : '…'), 'health-' + String(healthStatus || 'unknown').toLowerCase(), state.health && state.health.missing ? 'health endpoint not mapped' : 'from ' + (state.config.healthUrl || '—')),
+      tile('Health', healthStatus || (state.health && state.health.missing ? 'n/a' : '…'), 'health-' + String(healthStatus || 'unknown').toLowerCase(), state.health && state.health.missing ? 'endpoint not mapped' : 'from ' + (state.config.healthUrl || '—')),
       tile('Ready', num(t.ready), t.ready > 0 ? 'accent' : '', 'waiting for a worker'),
       tile('Running', num(t.running), '', 'under a lease'),
       tile('Delayed', num(t.delayed), '', 'scheduled or retrying'),
@@ -495,7 +497,8 @@
     const n = series.length;
     for (let i = 0; i < n; i++) {
       const d = new Date(series[i].minute);
-      if (d.getMinutes() % 15 === 0 || i === n - 1) {
+      // A label every 15 minutes, and the last minute unless it would overlap the one before.
+      if (d.getMinutes() % 15 === 0 || (i === n - 1 && d.getMinutes() % 15 > 4)) {
         const x = PL + (plotW * (i + 0.5) / n);
         svg.appendChild(s('text', { x, y: CH - 6, class: 'axis', 'text-anchor': 'middle' },
           d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })));
