@@ -45,7 +45,7 @@ internal sealed class AlertDispatcher : IDisposable
     {
         var options = _options.CurrentValue;
         var now = _timeProvider.GetUtcNow();
-        var decisions = _throttle.Observe(observed, now, options.Cooldown);
+        var decisions = _throttle.Observe(observed, now, options.Cooldown, options.ConfirmAfter);
         var alerts = new List<VigilAlert>(decisions.Count);
         foreach (var decision in decisions)
         {

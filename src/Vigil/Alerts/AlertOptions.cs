@@ -20,6 +20,12 @@ public sealed class AlertOptions
     /// </summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a new state must hold, observed on every check, before it is announced: a blip shorter than this (a queue
+    /// that is "behind" for the instant between a worker starting and its first probe) is not news. Default 3 s.
+    /// </summary>
+    public TimeSpan ConfirmAfter { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long one webhook POST may take. Default 5 s.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -18,6 +18,11 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
             errors.Add($"Vigil:Alerts:Cooldown is {options.Cooldown}: use zero (no cool-down) or a positive time.");
         }
 
+        if (options.ConfirmAfter < TimeSpan.Zero)
+        {
+            errors.Add($"Vigil:Alerts:ConfirmAfter is {options.ConfirmAfter}: use zero (announce at once) or a positive time.");
+        }
+
         if (options.WebhookTimeout <= TimeSpan.Zero)
         {
             errors.Add($"Vigil:Alerts:WebhookTimeout is {options.WebhookTimeout}: use a positive time such as 00:00:05.");

@@ -3,36 +3,42 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Vigil.Alerts;
 
 /// <summary>
-/// Decides which observed states to announce: a change from the last announced status, at most once per cool-down per
-/// component. Pure (the time is passed in); the sentinel calls it on every check with the current states.
+/// Decides which observed states to announce: a change from the last announced status that has held for the confirmation
+/// time, at most once per cool-down per component. Pure (the time is passed in); the sentinel calls it on every check
+/// with the current states.
 /// </summary>
 internal sealed class AlertThrottle
 {
     private readonly Dictionary<string, Announced> _announced = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Announced> _candidates = new(StringComparer.Ordinal);
 
     /// <summary>Returns the announcements due now, and remembers them as announced.</summary>
     /// <param name="observed">Every component's current status and reason. A component not in it is healthy (it left).</param>
     /// <param name="now">The time.</param>
     /// <param name="cooldown">The least time between two announcements about one component.</param>
+    /// <param name="confirmAfter">How long a new status must hold before it is announced.</param>
     /// <returns>The changes to announce: component, previous and new status, reason.</returns>
     public IReadOnlyList<AlertDecision> Observe(
-        IReadOnlyCollection<(string Component, HealthStatus Status, string Description)> observed, DateTimeOffset now, TimeSpan cooldown)
+        IReadOnlyCollection<(string Component, HealthStatus Status, string Description)> observed, DateTimeOffset now, TimeSpan cooldown,
+        TimeSpan confirmAfter = default)
     {
         var decisions = new List<AlertDecision>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (component, status, description) in observed)
         {
             seen.Add(component);
-            Consider(component, status, description, now, cooldown, decisions);
+            Consider(component, status, description, now, cooldown, confirmAfter, decisions);
         }
 
         // A component that vanished (a worker that exited, a queue emptied) while announced unhealthy gets its recovery.
         foreach (var component in _announced.Where(a => !seen.Contains(a.Key)).Select(a => a.Key).ToList())
         {
-            Consider(component, HealthStatus.Healthy, $"{component} is no longer reported: it left", now, cooldown, decisions);
+            // Leaving is final: no confirmation needed.
+            Consider(component, HealthStatus.Healthy, $"{component} is no longer reported: it left", now, cooldown, TimeSpan.Zero, decisions);
             if (_announced.TryGetValue(component, out var a) && a.Status == HealthStatus.Healthy)
             {
                 _announced.Remove(component);
+                _candidates.Remove(component);
             }
         }
 
@@ -40,14 +46,32 @@ internal sealed class AlertThrottle
     }
 
     /// <summary>Forgets every component (the sentinel lost its lock: the next holder announces from its own view).</summary>
-    public void Reset() => _announced.Clear();
+    public void Reset()
+    {
+        _announced.Clear();
+        _candidates.Clear();
+    }
 
     private void Consider(
-        string component, HealthStatus status, string description, DateTimeOffset now, TimeSpan cooldown, List<AlertDecision> decisions)
+        string component, HealthStatus status, string description, DateTimeOffset now, TimeSpan cooldown, TimeSpan confirmAfter,
+        List<AlertDecision> decisions)
     {
         // A component never announced counts as healthy: a new healthy worker is not news, a new unhealthy one is.
         var last = _announced.GetValueOrDefault(component, new Announced(HealthStatus.Healthy, DateTimeOffset.MinValue));
         if (status == last.Status)
+        {
+            _candidates.Remove(component);
+            return;
+        }
+
+        // The new status must hold, unbroken, for the confirmation time: a blip is not announced.
+        if (!_candidates.TryGetValue(component, out var candidate) || candidate.Status != status)
+        {
+            candidate = new Announced(status, now);
+            _candidates[component] = candidate;
+        }
+
+        if (now - candidate.At < confirmAfter)
         {
             return;
         }
@@ -59,6 +83,7 @@ internal sealed class AlertThrottle
         }
 
         _announced[component] = new Announced(status, now);
+        _candidates.Remove(component);
         decisions.Add(new AlertDecision(component, last.Status, status, description));
     }
 

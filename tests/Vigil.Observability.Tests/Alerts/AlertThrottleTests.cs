@@ -95,4 +95,28 @@ public sealed class AlertThrottleTests
         Assert.Contains("left", recovery.Description, StringComparison.Ordinal);
         Assert.Empty(again);
     }
+
+    [Fact]
+    public void Observe_BlipShorterThanConfirmation_IsNotAnnounced()
+    {
+        // Arrange: unhealthy announced long ago; then degraded for one check, then healthy for good.
+        var sut = CreateSut();
+        var confirm = TimeSpan.FromSeconds(3);
+        sut.Observe([("queue:a", HealthStatus.Unhealthy, "not served")], _time.GetUtcNow(), Cooldown, TimeSpan.Zero);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        // Act
+        var decisions = new List<AlertDecision>();
+        decisions.AddRange(sut.Observe([("queue:a", HealthStatus.Degraded, "behind")], _time.GetUtcNow(), Cooldown, confirm));
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            decisions.AddRange(sut.Observe([("queue:a", HealthStatus.Healthy, "served")], _time.GetUtcNow(), Cooldown, confirm));
+        }
+
+        // Assert: one recovery, after the healthy state held for the confirmation time; no degraded alert.
+        var recovery = Assert.Single(decisions);
+        Assert.Equal(HealthStatus.Healthy, recovery.Status);
+        Assert.Equal(HealthStatus.Unhealthy, recovery.Previous);
+    }
 }

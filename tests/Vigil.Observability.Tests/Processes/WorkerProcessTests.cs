@@ -32,21 +32,26 @@ public sealed class WorkerProcessTests : IDisposable
     [Fact]
     public async Task ZombieWorker_AmongTwoHealthy_IsNamedTheLadderRecyclesItAndItsTaskCompletesElsewhere()
     {
-        // Arrange: a long task, claimed by the zombie-to-be before anyone else runs.
-        await using var store = await StorageClient.OpenSqliteAsync(Db);
-        var taskId = await store.Client.EnqueueJsonAsync("demo.sleep", """{"ms":20000}""", new EnqueueOptions { Queue = "work" });
-        var zombie = StartWorker("--fault", "freeze-consume-after=1");
-        var record = await Poll.UntilAsync(
-            async () => await store.Client.GetTaskAsync(taskId), t => t?.LeaseOwner is not null, TimeSpan.FromSeconds(30), "the zombie to claim the task");
-        var zombieId = record!.LeaseOwner!;
-        var frozenAt = Stopwatch.StartNew();
-
-        // Act: two healthy workers and a web server (sentinel candidates all) join.
-        StartWorker();
-        StartWorker();
+        // Arrange: the web server (the first sentinel candidate) runs; a long task is claimed by the zombie-to-be before any
+        // other worker runs.
         var port = FreePort.Next();
         Start(["server", "--storage", StorageArg, "--no-worker", "--urls", $"http://127.0.0.1:{port}"]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Poll.UntilAsync(async () => (int)(await http.GetAsync("/health/ready")).StatusCode, s => s == 200, TimeSpan.FromSeconds(60), "the server to be ready");
+        await using var store = await StorageClient.OpenSqliteAsync(Db);
+        var taskId = await store.Client.EnqueueJsonAsync("demo.sleep", """{"ms":20000}""", new EnqueueOptions { Queue = "work" });
+        // Its ladder steps are spaced 4 s apart so that /health has time to see it before it recycles.
+        var zombie = Start(
+            ["worker", "--storage", StorageArg, "--concurrency", "4", "--shutdown-grace", "1s", "--queues", "work", "--fault", "freeze-consume-after=1"],
+            new() { ["Vigil__Recovery__StepTimeout"] = "00:00:04" });
+        var record = await Poll.UntilAsync(
+            async () => await store.Client.GetTaskAsync(taskId), t => t?.LeaseOwner is not null, TimeSpan.FromSeconds(60), "the zombie to claim the task");
+        var zombieId = record!.LeaseOwner!;
+        var frozenAt = Stopwatch.StartNew();
+
+        // Act: two healthy workers join; /health is watched.
+        StartWorker();
+        StartWorker();
         var named = await Poll.UntilAsync(
             async () => JsonDocument.Parse(await (await http.GetAsync("/health")).Content.ReadAsStringAsync()).RootElement,
             r => r.Component("vigil.workers", "worker:" + zombieId)?.GetProperty("status").GetString() == "Unhealthy",
@@ -121,9 +126,15 @@ public sealed class WorkerProcessTests : IDisposable
         return Start(args);
     }
 
-    private CliProcess Start(IEnumerable<string> args)
+    private CliProcess Start(IEnumerable<string> args, Dictionary<string, string>? overrides = null)
     {
-        var process = CliProcess.Start(args, FastSettings());
+        var settings = FastSettings();
+        foreach (var (key, value) in overrides ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var process = CliProcess.Start(args, settings);
         _processes.Add(process);
         return process;
     }

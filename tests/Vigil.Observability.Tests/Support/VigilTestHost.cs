@@ -83,7 +83,11 @@ public sealed class VigilTestHost : IAsyncDisposable
                 o.CheckInterval = TimeSpan.FromMilliseconds(200);
                 o.LockDuration = TimeSpan.FromSeconds(3);
             })
-            .AddVigilAlerts(o => o.Cooldown = TimeSpan.FromSeconds(1))
+            .AddVigilAlerts(o =>
+            {
+                o.Cooldown = TimeSpan.FromSeconds(1);
+                o.ConfirmAfter = TimeSpan.FromSeconds(1);
+            })
             .AddVigilRecovery(o =>
             {
                 o.CheckInterval = TimeSpan.FromMilliseconds(200);

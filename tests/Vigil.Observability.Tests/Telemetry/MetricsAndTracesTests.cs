@@ -81,15 +81,18 @@ public sealed class MetricsAndTracesTests : IDisposable
         using var response = await host.Http.PostAsync("/work", null);
         response.EnsureSuccessStatusCode();
         var taskId = await response.Content.ReadFromJsonAsync<string>();
-        var consumer = await Poll.UntilAsync(
-            () => Task.FromResult(Snapshot(exported).FirstOrDefault(a => a.Kind == ActivityKind.Consumer && a.DisplayName == "process test.traced")),
-            a => a is not null, TimeSpan.FromSeconds(20), "the task's execution span");
+        // The request span ends after its response; the task may run before that: wait for both.
+        var all = await Poll.UntilAsync(
+            () => Task.FromResult(Snapshot(exported)),
+            a => a.Any(x => x.Kind == ActivityKind.Consumer && x.DisplayName == "process test.traced")
+                 && a.Any(x => x.Kind == ActivityKind.Server && x.DisplayName.Contains("/work", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "the request span and the task's execution span");
 
         // Assert: request → producer (enqueue) → consumer (execution), one trace.
-        var all = Snapshot(exported);
+        var consumer = Assert.Single(all, a => a.Kind == ActivityKind.Consumer && a.DisplayName == "process test.traced");
         var request = Assert.Single(all, a => a.Kind == ActivityKind.Server && a.DisplayName.Contains("/work", StringComparison.Ordinal));
         var producer = Assert.Single(all, a => a.Kind == ActivityKind.Producer && a.DisplayName == "enqueue test.traced");
-        Assert.Equal(request.TraceId, consumer!.TraceId);
+        Assert.Equal(request.TraceId, consumer.TraceId);
         Assert.Equal(request.SpanId, producer.ParentSpanId);
         Assert.Equal(producer.SpanId, consumer.ParentSpanId);
         Assert.Equal(taskId, consumer.GetTagItem("messaging.message.id"));
