@@ -109,6 +109,7 @@ internal sealed partial class SqliteVigilStorage
     public Task ResetConnectionAsync(CancellationToken cancellationToken)
     {
         _pool.Reset();
+        Interlocked.Increment(ref _pollerConnectionGeneration);
         try
         {
             // Prove at once that a new connection opens, instead of at the next call.

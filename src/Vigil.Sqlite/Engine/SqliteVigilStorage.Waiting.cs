@@ -9,6 +9,7 @@ internal sealed partial class SqliteVigilStorage
     private CancellationTokenSource? _pollerStop;
     private Task? _poller;
     private int _activeWaits;
+    private int _pollerConnectionGeneration;
 
     /// <remarks>
     /// Wakes at once for an enqueue by this process (the file's in-process signal), within
@@ -122,6 +123,7 @@ internal sealed partial class SqliteVigilStorage
     {
         SqliteConnection? connection = null;
         SqliteCommand? version = null;
+        var connectionGeneration = 0;
         long? lastVersion = null;
         try
         {
@@ -136,8 +138,18 @@ internal sealed partial class SqliteVigilStorage
 
                 try
                 {
+                    // After ResetConnectionAsync the watcher's connection is replaced too.
+                    var generation = Volatile.Read(ref _pollerConnectionGeneration);
+                    if (connection is not null && generation != connectionGeneration)
+                    {
+                        version?.Dispose();
+                        connection.Dispose();
+                        (version, connection) = (null, null);
+                    }
+
                     if (connection is null)
                     {
+                        connectionGeneration = generation;
                         connection = _pool.OpenDedicated();
                         version = connection.CreateCommand();
                         version.CommandText = "PRAGMA data_version";
