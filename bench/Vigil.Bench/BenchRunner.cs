@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using Spectre.Console;
 using Vigil.Bench.Infrastructure;
@@ -60,9 +61,11 @@ internal sealed class BenchRunner(BenchSettings settings)
                 .Select<string, EngineTarget>(e => e == "sqlite" ? new SqliteTarget(temp.FullName) : new RedisTarget(redis))
                 .ToList();
             var steps = new VigilSteps(settings);
+            var cliPath = FindCli(repoRoot);
             var series = targets.ToDictionary(t => t.Name, _ => new RunSeries(), StringComparer.Ordinal);
             var peerSeries = new RunSeries();
             var missed = targets.ToDictionary(t => t.Name, _ => 0, StringComparer.Ordinal);
+            var commands = new Dictionary<string, IReadOnlyDictionary<string, CommandCost>?>(StringComparer.Ordinal);
             string? bullName = null, bullSetup = null, hangfireName = null, hangfireSetup = null;
             var hangfireMissed = 0;
 
@@ -78,7 +81,8 @@ internal sealed class BenchRunner(BenchSettings settings)
                     double? on = null, off = null;
 
                     // Alternate the order of the paired drains so a drift in machine load does not favour one side.
-                    foreach (var observability in run % 2 == 1 ? new[] { true, false } : [false, true])
+                    bool[] pair = run % 2 == 1 ? [true, false] : [false, true];
+                    foreach (var observability in pair.Where(o => settings.Steps.Contains(o ? "drain" : "observability")))
                     {
                         await StepAsync($"{tag}: drain {settings.Tasks:N0} tasks, 1 worker, observability {(observability ? "on" : "off")}", async () =>
                         {
@@ -88,7 +92,24 @@ internal sealed class BenchRunner(BenchSettings settings)
                                 on = outcome.TasksPerSec;
                                 s.Add("drain", outcome.TasksPerSec, "tasks/s");
                                 s.Add("drainFromSpawn", outcome.FromSpawnTasksPerSec, "tasks/s");
+                                if (outcome.SteadyTasksPerSec > 0)
+                                {
+                                    s.Add("drainSteady", outcome.SteadyTasksPerSec, "tasks/s");
+                                }
                                 s.Add("enqueueBatch", outcome.BatchEnqueueTasksPerSec, "tasks/s");
+                                s.Add("cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
+                                s.Add("cost.cores", outcome.WorkerCpuCores, "cores");
+                                if (outcome.ServerCpuMicrosPerTask is { } server)
+                                {
+                                    s.Add("cost.server", server, "µs/task");
+                                }
+
+                                commands[target.Name] = outcome.ServerCommands;
+                                if (outcome.ServerCommands is { Count: > 0 } stats)
+                                {
+                                    Progress.Result("redis per task: " + string.Join(", ", stats.Take(8).Select(c =>
+                                        string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.CallsPerTask:0.##}× {c.Value.MicrosPerTask:0.#} µs"))));
+                                }
                             }
                             else
                             {
@@ -96,7 +117,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                                 s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
                             }
 
-                            return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s";
+                            return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
                         });
                     }
 
@@ -105,7 +126,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                         s.Add("overhead", (1 - (a / b)) * 100, "%");
                     }
 
-                    foreach (var workers in settings.WorkerCounts.Where(w => w > 1))
+                    foreach (var workers in settings.WorkerCounts.Where(w => w > 1 && settings.Steps.Contains("workers")))
                     {
                         await StepAsync($"{tag}: drain, {workers} worker processes", async () =>
                         {
@@ -115,28 +136,38 @@ internal sealed class BenchRunner(BenchSettings settings)
                         });
                     }
 
-                    await StepAsync($"{tag}: drain, 1 worker, {settings.ManyQueues} queues", async () =>
+                    await StepAsync($"{tag}: drain, 1 worker, {settings.ManyQueues} queues", "queues", async () =>
                     {
                         var outcome = await steps.DrainAsync(target, 1, settings.ManyQueues, observability: true, cancellationToken);
                         s.Add($"queues{settings.ManyQueues}", outcome.TasksPerSec, "tasks/s");
                         return $"{outcome.TasksPerSec:N0} tasks/s";
                     });
 
-                    await StepAsync($"{tag}: {settings.SingleEnqueueTasks:N0} single enqueues", async () =>
+                    await StepAsync($"{tag}: drain by the real `vigil worker` (CLI, demo.noop handler), 1 process", "cli", async () =>
+                    {
+                        var outcome = await steps.DrainAsync(
+                            target, 1, 1, observability: true, cancellationToken,
+                            cliPath ?? throw new InvalidOperationException("The vigil CLI is not built: build src/Vigil.Cli (bench/run does it)."));
+                        s.Add("cliDrain", outcome.TasksPerSec, "tasks/s");
+                        return $"{outcome.TasksPerSec:N0} tasks/s from spawn";
+                    });
+
+                    await StepAsync($"{tag}: {settings.SingleEnqueueTasks:N0} single enqueues", "enqueue", async () =>
                     {
                         var rate = await steps.SingleEnqueueAsync(target, cancellationToken);
                         s.Add("enqueueSingle", rate, "tasks/s");
                         return $"{rate:N0} tasks/s";
                     });
 
-                    await StepAsync($"{tag}: idle worker {settings.IdleWindow.TotalSeconds:0.#} s, then {settings.LatencyTasks} tasks one at a time", async () =>
+                    await StepAsync($"{tag}: {settings.LatencyTasks} tasks one at a time to an idle worker, then its idle cost over {settings.IdleWindow.TotalSeconds:0.#} s", "latency", async () =>
                     {
                         var outcome = await steps.IdleAndLatencyAsync(target, cancellationToken);
                         s.Add("idleCpu", outcome.CpuPercent, "%");
+                        s.Add("idleCpuNoJit", Math.Max(0, outcome.CpuPercent - outcome.JitCpuPercent), "%");
                         s.Add("idleRss", outcome.RssMb, "MB");
                         AddLatencies(s, "latency", outcome.LatenciesMs);
                         missed[target.Name] += outcome.Missed;
-                        return $"idle CPU {outcome.CpuPercent:F2} %, RSS {outcome.RssMb:F1} MB; latency p50 {Percentiles.Of(outcome.LatenciesMs, 50):F2} ms, p99 {Percentiles.Of(outcome.LatenciesMs, 99):F2} ms, max {outcome.LatenciesMs[^1]:F2} ms{(outcome.Missed > 0 ? $", {outcome.Missed} missed" : "")}";
+                        return $"idle CPU {outcome.CpuPercent:F2} % ({outcome.JitCpuPercent:F2} % of it background JIT), RSS {outcome.RssMb:F1} MB; latency p50 {Percentiles.Of(outcome.LatenciesMs, 50):F2} ms, p99 {Percentiles.Of(outcome.LatenciesMs, 99):F2} ms, max {outcome.LatenciesMs[^1]:F2} ms{(outcome.Missed > 0 ? $", {outcome.Missed} missed" : "")}";
                     });
                 }
 
@@ -163,6 +194,10 @@ internal sealed class BenchRunner(BenchSettings settings)
             foreach (var target in targets)
             {
                 report.Engines[target.Name] = BuildEngineResult(series[target.Name], missed[target.Name]);
+                if (report.Engines[target.Name].DrainCost is { } cost)
+                {
+                    cost.RedisCommandsPerTask = commands.GetValueOrDefault(target.Name);
+                }
             }
 
             if (peers is not null)
@@ -200,6 +235,9 @@ internal sealed class BenchRunner(BenchSettings settings)
             }
         }
     }
+
+    private Task StepAsync(string label, string step, Func<Task<string>> action) =>
+        settings.Steps.Contains(step) ? StepAsync(label, action) : Task.CompletedTask;
 
     private async Task StepAsync(string label, Func<Task<string>> action)
     {
@@ -241,10 +279,18 @@ internal sealed class BenchRunner(BenchSettings settings)
     {
         DrainTasksPerSec = s.Get("drain"),
         DrainFromSpawnTasksPerSec = s.Get("drainFromSpawn"),
+        DrainSteadyTasksPerSec = s.Get("drainSteady"),
+        DrainByCliFromSpawnTasksPerSec = s.Get("cliDrain"),
+        DrainCost = new DrainCostResult
+        {
+            WorkerMicrosPerTask = s.Get("cost.worker"),
+            ServerMicrosPerTask = s.Get("cost.server"),
+            WorkerCores = s.Get("cost.cores"),
+        },
         EnqueueSingleTasksPerSec = s.Get("enqueueSingle"),
         EnqueueBatchTasksPerSec = s.Get("enqueueBatch"),
         Latency = Latency(s, "latency", settings.LatencyTasks, missed),
-        Idle = new IdleResult { CpuPercent = s.Get("idleCpu"), RssMb = s.Get("idleRss") },
+        Idle = new IdleResult { CpuPercent = s.Get("idleCpu"), CpuPercentWithoutJit = s.Get("idleCpuNoJit"), RssMb = s.Get("idleRss") },
         Observability = new ObservabilityResult
         {
             OnTasksPerSec = s.Get("drain"),
@@ -285,6 +331,20 @@ internal sealed class BenchRunner(BenchSettings settings)
                 MaxMs = s.Get(prefix + ".max"),
                 Missed = missed,
             };
+
+    private static string? FindCli(string? repoRoot)
+    {
+        if (repoRoot is null)
+        {
+            return null;
+        }
+
+        // Built beside this harness by a project reference, in the same configuration.
+        var configuration = typeof(BenchRunner).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        return new[] { configuration, "Release", "Debug" }
+            .Select(c => Path.Combine(repoRoot, "src", "Vigil.Cli", "bin", c, "net10.0", "Vigil.Cli.dll"))
+            .FirstOrDefault(File.Exists);
+    }
 
     private async Task<string?> NodeVersionAsync()
     {

@@ -55,11 +55,25 @@ internal sealed record BenchSettings
     public string Node { get; init; } = "node";
 
     /// <summary>
+    /// The Vigil steps to run: <c>drain</c> (1 worker, everything on), <c>observability</c> (the paired drain with it off),
+    /// <c>workers</c> (2 and 4 processes), <c>queues</c> (10 queues), <c>cli</c> (the drain by the real <c>vigil worker</c>),
+    /// <c>enqueue</c> (single enqueues), <c>latency</c> (latency, then idle cost). Default: all of them.
+    /// </summary>
+    public IReadOnlySet<string> Steps { get; init; } = AllSteps;
+
+    /// <summary>Every step name.</summary>
+    public static IReadOnlySet<string> AllSteps { get; } =
+        new HashSet<string>(["drain", "observability", "workers", "queues", "cli", "enqueue", "latency"], StringComparer.Ordinal);
+
+    /// <summary>
     /// When set, every Vigil worker process writes a CPU-sampling EventPipe trace (<c>worker-PID.nettrace</c>) into this
     /// folder, for <c>dotnet-trace report FILE topN</c> or PerfView. Tracing slows the workers: figures of such a run are
     /// for profiling, not for the README.
     /// </summary>
     public string? TraceDirectory { get; init; }
+
+    /// <summary>Extra environment variables for every Vigil worker process (runtime knobs for experiments).</summary>
+    public IReadOnlyDictionary<string, string> WorkerEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The longest a single drain may take before the step is failed. Default 10 minutes.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(10);

@@ -24,12 +24,14 @@ var idleSeconds = new Option<double?>("--idle-seconds") { Description = $"Idle C
 var concurrency = new Option<int?>("--concurrency") { Description = $"Slots of every worker, Vigil and peers alike (default {defaults.Concurrency})." };
 var output = new Option<string?>("--out") { Description = "Folder for the JSON result (default bench/results/ of the checkout)." };
 var redisServer = new Option<string>("--redis-server") { Description = "The redis-server executable.", DefaultValueFactory = _ => "redis-server" };
+var steps = new Option<string>("--steps") { Description = "Vigil steps to run, comma-separated: drain, observability, workers, queues, enqueue, latency (default: all; for profiling).", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllSteps) };
+var workerEnv = new Option<string[]>("--worker-env") { Description = "KEY=VALUE environment variable for every Vigil worker process (repeatable), e.g. DOTNET_TieredPGO=0.", AllowMultipleArgumentsPerToken = false };
 var trace = new Option<string?>("--trace-workers") { Description = "Folder where each worker process writes a CPU-sampling EventPipe trace (for profiling; slows the workers)." };
 var node = new Option<string>("--node") { Description = "The node executable (BullMQ peer).", DefaultValueFactory = _ => "node" };
 
 var root = new RootCommand("Vigil benchmark: drain and enqueue throughput, end-to-end latency, idle cost, observability overhead and scaling, per storage engine, beside BullMQ and Hangfire on the same Redis.")
 {
-    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace,
+    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace, steps, workerEnv,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -47,8 +49,30 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    var stepList = parse.GetValue(steps)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    if (stepList.Length == 0 || stepList.Any(s => !BenchSettings.AllSteps.Contains(s)))
+    {
+        Console.Error.WriteLine($"--steps '{parse.GetValue(steps)}' is invalid: use {string.Join(", ", BenchSettings.AllSteps)}, comma-separated.");
+        return 2;
+    }
+
+    var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+    foreach (var pair in parse.GetValue(workerEnv) ?? [])
+    {
+        var eq = pair.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            Console.Error.WriteLine($"--worker-env '{pair}' is invalid: use KEY=VALUE.");
+            return 2;
+        }
+
+        environment[pair[..eq]] = pair[(eq + 1)..];
+    }
+
     settings = settings with
     {
+        WorkerEnvironment = environment,
+        Steps = new HashSet<string>(stepList, StringComparer.Ordinal),
         Tasks = parse.GetValue(tasks) ?? settings.Tasks,
         Runs = parse.GetValue(runs) ?? settings.Runs,
         Engines = engineList,

@@ -43,6 +43,8 @@ public sealed class BenchRunnerTests : IDisposable
             var e = engines.GetProperty(engine);
             AssertPositive(e, "drainTasksPerSec");
             AssertPositive(e, "drainFromSpawnTasksPerSec");
+            AssertPositive(e, "drainByCliFromSpawnTasksPerSec");
+            AssertPositive(e.GetProperty("drainCost"), "workerMicrosPerTask");
             AssertPositive(e, "enqueueSingleTasksPerSec");
             AssertPositive(e, "enqueueBatchTasksPerSec");
 
@@ -58,6 +60,7 @@ public sealed class BenchRunnerTests : IDisposable
 
             var idle = e.GetProperty("idle");
             Assert.True(Median(idle, "cpuPercent") >= 0, $"{engine} idle CPU is negative");
+            Assert.True(Median(idle, "cpuPercentWithoutJit") >= 0, $"{engine} idle CPU without JIT is negative");
             AssertPositive(idle, "rssMb");
 
             var observability = e.GetProperty("observability");
@@ -76,6 +79,10 @@ public sealed class BenchRunnerTests : IDisposable
                 AssertPositive(scaling.GetProperty("queues"), queues);
             }
         }
+
+        var redisCost = engines.GetProperty("redis").GetProperty("drainCost");
+        AssertPositive(redisCost, "serverMicrosPerTask");
+        Assert.True(redisCost.GetProperty("redisCommandsPerTask").TryGetProperty("evalsha", out _), "no EVALSHA counted in the Redis drain");
 
         var targets = root.GetProperty("targets");
         Assert.Equal(8, targets.GetArrayLength());

@@ -22,6 +22,12 @@ internal sealed class ChildProcess : IAsyncDisposable
         Display = display;
     }
 
+    /// <summary>
+    /// Whether <see cref="StopAsync"/> sends SIGTERM (for programs that stop on it, such as <c>vigil worker</c>) instead of
+    /// writing <c>stop</c> to standard input (the harness's own workers).
+    /// </summary>
+    public bool StopWithSigterm { get; set; }
+
     /// <summary>The command line, for messages.</summary>
     public string Display { get; }
 
@@ -214,9 +220,20 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         try
         {
-            await _process.StandardInput.WriteLineAsync("stop");
-            await _process.StandardInput.FlushAsync();
-            _process.StandardInput.Close();
+            if (StopWithSigterm)
+            {
+                using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                if (kill is not null)
+                {
+                    await kill.WaitForExitAsync();
+                }
+            }
+            else
+            {
+                await _process.StandardInput.WriteLineAsync("stop");
+                await _process.StandardInput.FlushAsync();
+                _process.StandardInput.Close();
+            }
         }
         catch (IOException)
         {

@@ -21,6 +21,36 @@ internal static class ProcStat
         return TimeSpan.FromSeconds((utime + stime) / TicksPerSecond);
     }
 
+    /// <summary>The CPU time of each living thread of a process whose name starts with <paramref name="namePrefix"/>.</summary>
+    /// <param name="pid">The process.</param>
+    /// <param name="namePrefix">The thread name's start, such as <c>.NET Tiered Com</c> (the runtime's background JIT thread).</param>
+    /// <returns>Thread id to CPU time.</returns>
+    public static Dictionary<int, TimeSpan> ThreadCpuTimes(int pid, string namePrefix)
+    {
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var dir in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "comm")).StartsWith(namePrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                times[int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture)] = TimeSpan.FromSeconds(ticks / TicksPerSecond);
+            }
+            catch (IOException)
+            {
+                // The thread exited while we read it.
+            }
+        }
+
+        return times;
+    }
+
     /// <summary>The resident set size (VmRSS) of the process, in bytes.</summary>
     /// <param name="pid">The process.</param>
     /// <returns>The RSS in bytes.</returns>

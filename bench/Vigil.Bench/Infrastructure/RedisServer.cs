@@ -20,6 +20,9 @@ internal sealed class RedisServer : IAsyncDisposable
         Version = version;
     }
 
+    /// <summary>The server's process id, for its CPU time.</summary>
+    public int Pid => _process.Pid;
+
     /// <summary>The port on 127.0.0.1.</summary>
     public int Port { get; }
 
@@ -69,6 +72,42 @@ internal sealed class RedisServer : IAsyncDisposable
     public async Task FlushAsync()
     {
         await _admin.GetServer(_admin.GetEndPoints()[0]).FlushAllDatabasesAsync();
+    }
+
+    /// <summary>Resets the server's command statistics (<c>CONFIG RESETSTAT</c>).</summary>
+    /// <returns>A task that completes when they are reset.</returns>
+    public async Task ResetStatisticsAsync()
+    {
+        await _admin.GetServer(_admin.GetEndPoints()[0]).ConfigResetStatisticsAsync();
+    }
+
+    /// <summary>Calls and server time per command since the last reset (<c>INFO commandstats</c>).</summary>
+    /// <returns>Command name to calls and microseconds.</returns>
+    public async Task<Dictionary<string, (long Calls, long Micros)>> CommandStatisticsAsync()
+    {
+        var info = await _admin.GetServer(_admin.GetEndPoints()[0]).InfoAsync("commandstats");
+        var stats = new Dictionary<string, (long Calls, long Micros)>(StringComparer.Ordinal);
+        foreach (var pair in info.SelectMany(g => g))
+        {
+            // cmdstat_evalsha:calls=40000,usec=2600000,usec_per_call=65.00,rejected_calls=0,failed_calls=0
+            long calls = 0, micros = 0;
+            foreach (var part in pair.Value.Split(','))
+            {
+                var kv = part.Split('=');
+                if (kv.Length == 2 && kv[0] == "calls")
+                {
+                    calls = long.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else if (kv.Length == 2 && kv[0] == "usec")
+                {
+                    micros = long.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            stats[pair.Key.Replace("cmdstat_", "", StringComparison.Ordinal)] = (calls, micros);
+        }
+
+        return stats;
     }
 
     /// <summary>The memory Redis uses now (<c>used_memory</c>), in bytes.</summary>

@@ -70,6 +70,18 @@ internal sealed class EngineResult
     /// <summary>The same drain counted from the worker process's spawn (includes .NET start-up).</summary>
     public Summary? DrainFromSpawnTasksPerSec { get; set; }
 
+    /// <summary>The same drain by the real <c>vigil worker</c> process (its built-in <c>demo.noop</c>), counted from its spawn.</summary>
+    public Summary? DrainByCliFromSpawnTasksPerSec { get; set; }
+
+    /// <summary>The same drain's rate over its second half: start-up (JIT, connections) behind it.</summary>
+    public Summary? DrainSteadyTasksPerSec { get; set; }
+
+    /// <summary>
+    /// CPU cost of the 1-worker drain (everything on): microseconds of worker CPU and of redis-server CPU per task, and the
+    /// worker's CPU in cores over the drain. Less sensitive to other load on the machine than tasks/s.
+    /// </summary>
+    public DrainCostResult? DrainCost { get; set; }
+
     /// <summary>Single enqueues, one at a time from one client.</summary>
     public Summary? EnqueueSingleTasksPerSec { get; set; }
 
@@ -87,6 +99,22 @@ internal sealed class EngineResult
 
     /// <summary>Drain with more worker processes and more queues.</summary>
     public ScalingResult? Scaling { get; set; }
+}
+
+/// <summary>CPU cost of a drain.</summary>
+internal sealed class DrainCostResult
+{
+    /// <summary>Worker CPU per task, in µs (user + system, from the worker host's start).</summary>
+    public Summary? WorkerMicrosPerTask { get; init; }
+
+    /// <summary>redis-server CPU per task, in µs; <see langword="null"/> for SQLite.</summary>
+    public Summary? ServerMicrosPerTask { get; init; }
+
+    /// <summary>Worker CPU over the drain's wall time, in cores.</summary>
+    public Summary? WorkerCores { get; init; }
+
+    /// <summary>Redis commands per task in the last run's drain (calls and server µs per task), costliest first; Redis only.</summary>
+    public IReadOnlyDictionary<string, Scenarios.CommandCost>? RedisCommandsPerTask { get; set; }
 }
 
 /// <summary>Latency percentiles; each a median over the runs.</summary>
@@ -116,6 +144,12 @@ internal sealed class IdleResult
 {
     /// <summary>CPU use over the idle window, in percent of one core.</summary>
     public Summary? CpuPercent { get; init; }
+
+    /// <summary>
+    /// The same without the runtime's background tiered-JIT thread, which keeps recompiling for a minute or more after a
+    /// start (a one-time cost that ReadyToRun images avoid).
+    /// </summary>
+    public Summary? CpuPercentWithoutJit { get; init; }
 
     /// <summary>Resident set size at the end of the idle window, in MB (2^20 bytes).</summary>
     public Summary? RssMb { get; init; }

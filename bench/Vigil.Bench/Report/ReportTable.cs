@@ -29,6 +29,10 @@ internal static class ReportTable
         var n = report.Workload.Tasks.ToString("N0", CultureInfo.InvariantCulture);
         Row(table, $"drain {n} no-op, 1 worker, all on (tasks/s)", sqlite?.DrainTasksPerSec, redis?.DrainTasksPerSec, bull?.DrainTasksPerSec, hangfire?.DrainTasksPerSec, "Redis ≥ 25,000; SQLite ≥ 5,000");
         Row(table, "  same, counted from process spawn", sqlite?.DrainFromSpawnTasksPerSec, redis?.DrainFromSpawnTasksPerSec, null, null, "");
+        Row(table, "  same by the real `vigil worker`, from spawn", sqlite?.DrainByCliFromSpawnTasksPerSec, redis?.DrainByCliFromSpawnTasksPerSec, null, null, "");
+        Row(table, "  same, over the second half (steady state)", sqlite?.DrainSteadyTasksPerSec, redis?.DrainSteadyTasksPerSec, null, null, "");
+        Row(table, "  worker CPU per task (µs)", sqlite?.DrainCost?.WorkerMicrosPerTask, redis?.DrainCost?.WorkerMicrosPerTask, null, null, "");
+        Row(table, "  redis-server CPU per task (µs)", null, redis?.DrainCost?.ServerMicrosPerTask, null, null, "");
         Row(table, "enqueue, single (tasks/s)", sqlite?.EnqueueSingleTasksPerSec, redis?.EnqueueSingleTasksPerSec, null, hangfire?.EnqueueTasksPerSec, "");
         Row(table, $"enqueue, batch of {report.Workload.BatchSize} (tasks/s)", sqlite?.EnqueueBatchTasksPerSec, redis?.EnqueueBatchTasksPerSec, bull?.EnqueueTasksPerSec, null, "");
         Row(table, "e2e latency p50 (ms)", sqlite?.Latency?.P50Ms, redis?.Latency?.P50Ms, bull?.Latency?.P50Ms, hangfire?.Latency?.P50Ms, "≤ 0.4");
@@ -36,6 +40,7 @@ internal static class ReportTable
         Row(table, "e2e latency p99 (ms)", sqlite?.Latency?.P99Ms, redis?.Latency?.P99Ms, bull?.Latency?.P99Ms, hangfire?.Latency?.P99Ms, "≤ 2");
         Row(table, "e2e latency max (ms)", sqlite?.Latency?.MaxMs, redis?.Latency?.MaxMs, bull?.Latency?.MaxMs, hangfire?.Latency?.MaxMs, "≤ 20");
         Row(table, "idle worker CPU (% of a core)", sqlite?.Idle?.CpuPercent, redis?.Idle?.CpuPercent, null, null, "≤ 0.3");
+        Row(table, "  same, without background tiered JIT", sqlite?.Idle?.CpuPercentWithoutJit, redis?.Idle?.CpuPercentWithoutJit, null, null, "");
         Row(table, "idle worker RSS (MB)", sqlite?.Idle?.RssMb, redis?.Idle?.RssMb, null, null, "≤ 80");
         Row(table, "drain, observability off (tasks/s)", sqlite?.Observability?.OffTasksPerSec, redis?.Observability?.OffTasksPerSec, null, null, "");
         Row(table, "observability overhead (%)", sqlite?.Observability?.OverheadPercent, redis?.Observability?.OverheadPercent, null, null, "≤ 3");

@@ -11,6 +11,18 @@ internal abstract class EngineTarget
     /// <summary>The name shown in the table.</summary>
     public abstract string Display { get; }
 
+    /// <summary>The storage server's process, whose CPU a drain also costs; <see langword="null"/> for an embedded engine.</summary>
+    public virtual int? ServerPid => null;
+
+    /// <summary>Starts counting the storage server's commands (Redis only).</summary>
+    /// <returns>A task that completes when counting starts.</returns>
+    public virtual Task ResetServerStatisticsAsync() => Task.CompletedTask;
+
+    /// <summary>The storage server's commands since <see cref="ResetServerStatisticsAsync"/>, or <see langword="null"/>.</summary>
+    /// <returns>Command name to calls and server microseconds.</returns>
+    public virtual Task<Dictionary<string, (long Calls, long Micros)>?> ServerStatisticsAsync() =>
+        Task.FromResult<Dictionary<string, (long Calls, long Micros)>?>(null);
+
     /// <summary>Empties (or replaces) the store and returns its storage text for <c>worker --storage</c>.</summary>
     /// <param name="step">A label for the step, used in file names.</param>
     /// <returns><c>sqlite:PATH</c> or <c>redis:HOST:PORT</c>.</returns>
@@ -56,6 +68,16 @@ internal sealed class RedisTarget(RedisServer server) : EngineTarget
 
     /// <inheritdoc/>
     public override string Display => "Vigil Redis";
+
+    /// <inheritdoc/>
+    public override int? ServerPid => server.Pid;
+
+    /// <inheritdoc/>
+    public override Task ResetServerStatisticsAsync() => server.ResetStatisticsAsync();
+
+    /// <inheritdoc/>
+    public override async Task<Dictionary<string, (long Calls, long Micros)>?> ServerStatisticsAsync() =>
+        await server.CommandStatisticsAsync();
 
     /// <inheritdoc/>
     public override async Task<string> FreshAsync(string step)

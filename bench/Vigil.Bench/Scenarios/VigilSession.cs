@@ -64,14 +64,15 @@ internal sealed class VigilSession : IAsyncDisposable
         return (pending, dead);
     }
 
-    /// <summary>Succeeded tasks of the bench task type counted by the storage's statistics since an hour ago.</summary>
+    /// <summary>Succeeded tasks of a task type counted by the storage's statistics since an hour ago.</summary>
+    /// <param name="taskType">The task type.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The count.</returns>
-    public async Task<long> SucceededAsync(CancellationToken cancellationToken)
+    public async Task<long> SucceededAsync(string taskType, CancellationToken cancellationToken)
     {
         var now = TimeProvider.System.GetUtcNow();
         var buckets = await Storage.GetStatisticsAsync(
-            new StatisticsQuery { From = now.AddHours(-1), To = now.AddHours(1), Type = BenchHandler.TaskType }, cancellationToken);
+            new StatisticsQuery { From = now.AddHours(-1), To = now.AddHours(1), Type = taskType }, cancellationToken);
         return buckets.Sum(b => b.Succeeded);
     }
 

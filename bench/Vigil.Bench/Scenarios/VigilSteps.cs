@@ -11,14 +11,31 @@ namespace Vigil.Bench.Scenarios;
 /// <param name="TasksPerSec">N over the time from the first worker host's start to the last task succeeded in storage.</param>
 /// <param name="FromSpawnTasksPerSec">N over the time from the worker processes' spawn (includes .NET start-up).</param>
 /// <param name="BatchEnqueueTasksPerSec">The batch enqueue of the N tasks before the drain.</param>
-internal sealed record DrainOutcome(double TasksPerSec, double FromSpawnTasksPerSec, double BatchEnqueueTasksPerSec);
+/// <param name="WorkerCpuMicrosPerTask">CPU the worker processes spent per task, from their host's start to the end.</param>
+/// <param name="ServerCpuMicrosPerTask">CPU the storage server (redis-server) spent per task during the drain; <see langword="null"/> for SQLite.</param>
+/// <param name="WorkerCpuCores">Worker CPU over the drain's wall time, in cores (1 = one core busy all along).</param>
+/// <param name="SteadyTasksPerSec">The rate over the second half of the drain (JIT and connection start-up behind it).</param>
+/// <param name="ServerCommands">
+/// Redis commands per task during the drain, by command: calls per task and server µs per task (the harness's own
+/// completion polling included, a few hundred calls per drain).
+/// </param>
+internal sealed record DrainOutcome(
+    double TasksPerSec, double FromSpawnTasksPerSec, double BatchEnqueueTasksPerSec, double WorkerCpuMicrosPerTask,
+    double? ServerCpuMicrosPerTask, double WorkerCpuCores, IReadOnlyDictionary<string, CommandCost>? ServerCommands,
+    double SteadyTasksPerSec);
+
+/// <summary>What one Redis command cost per task during a drain.</summary>
+/// <param name="CallsPerTask">Calls per task.</param>
+/// <param name="MicrosPerTask">Server time per task, in µs.</param>
+internal sealed record CommandCost(double CallsPerTask, double MicrosPerTask);
 
 /// <summary>What one idle-and-latency step measured.</summary>
 /// <param name="CpuPercent">Worker CPU over the idle window, in percent of one core.</param>
+/// <param name="JitCpuPercent">The part of it spent by the runtime's background (tiered) JIT thread, sampled every second.</param>
 /// <param name="RssMb">Worker RSS at the end of the idle window, in MB.</param>
 /// <param name="LatenciesMs">Enqueue-to-handler-start latencies, sorted ascending.</param>
 /// <param name="Missed">Tasks whose start was not seen within the per-task timeout.</param>
-internal sealed record IdleLatencyOutcome(double CpuPercent, double RssMb, IReadOnlyList<double> LatenciesMs, int Missed);
+internal sealed record IdleLatencyOutcome(double CpuPercent, double JitCpuPercent, double RssMb, IReadOnlyList<double> LatenciesMs, int Missed);
 
 /// <summary>The Vigil measurements, each on a fresh store with real worker child processes.</summary>
 /// <param name="settings">The run's settings.</param>
@@ -26,6 +43,9 @@ internal sealed class VigilSteps(BenchSettings settings)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan LatencyTaskTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The built-in no-op handler of <c>vigil worker</c>.</summary>
+    private const string CliNoopType = "demo.noop";
 
     /// <summary>
     /// Enqueues N no-op tasks in batches, then starts <paramref name="workers"/> worker processes and times them until
@@ -37,34 +57,62 @@ internal sealed class VigilSteps(BenchSettings settings)
     /// <param name="observability">Whether the workers run probes, heartbeats, metrics and tracing.</param>
     /// <param name="cancellationToken">Cancels the step.</param>
     /// <returns>The figures.</returns>
-    public async Task<DrainOutcome> DrainAsync(EngineTarget target, int workers, int queueCount, bool observability, CancellationToken cancellationToken)
+    /// <param name="cliPath">
+    /// When set, the workers are the real <c>vigil worker</c> (this <c>Vigil.Cli.dll</c>) running its built-in
+    /// <c>demo.noop</c> handler; the drain is then timed from their spawn, and their CPU is not counted.
+    /// </param>
+    public async Task<DrainOutcome> DrainAsync(
+        EngineTarget target, int workers, int queueCount, bool observability, CancellationToken cancellationToken, string? cliPath = null)
     {
-        var storage = await target.FreshAsync($"drain-w{workers}-q{queueCount}-{(observability ? "on" : "off")}");
+        var storage = await target.FreshAsync($"drain-w{workers}-q{queueCount}-{(observability ? "on" : "off")}{(cliPath is null ? "" : "-cli")}");
         string[] queues = queueCount == 1 ? ["bench"] : [.. Enumerable.Range(0, queueCount).Select(i => $"bench{i}")];
         await using var session = await VigilSession.OpenAsync(storage, cancellationToken);
+        var taskType = cliPath is null ? BenchHandler.TaskType : CliNoopType;
 
-        var batchRate = await EnqueueBatchesAsync(session.Client, queues, settings.Tasks, cancellationToken);
+        var batchRate = await EnqueueBatchesAsync(session.Client, queues, settings.Tasks, taskType, cancellationToken);
 
+        await target.ResetServerStatisticsAsync();
+        var serverCpuBefore = target.ServerPid is { } serverPid ? ProcStat.CpuTime(serverPid) : TimeSpan.Zero;
         var spawn = Stopwatch.GetTimestamp();
         var children = new List<ChildProcess>();
         try
         {
             for (var w = 0; w < workers; w++)
             {
-                children.Add(ChildProcess.StartSelf(WorkerArguments(storage, queues, observability), WorkerEnvironment()));
+                children.Add(cliPath is null
+                    ? ChildProcess.StartSelf(WorkerArguments(storage, queues, observability), WorkerEnvironment())
+                    : StartCli(cliPath, CliWorkerArguments(storage, queues)));
             }
 
-            var end = await WaitUntilDrainedAsync(session, queues, children, cancellationToken);
-
-            // Each worker wrote "starting TS" just before its host started; the drain is timed from the first of them.
-            var start = long.MaxValue;
-            foreach (var child in children)
+            var (end, half, pendingAtHalf) = await WaitUntilDrainedAsync(session, queues, children, cancellationToken);
+            var succeededCli = cliPath is null ? 0 : await session.SucceededAsync(taskType, cancellationToken);
+            if (cliPath is not null)
             {
-                var line = await child.WaitForLineAsync("starting ", TimeSpan.FromSeconds(5), cancellationToken);
-                start = Math.Min(start, long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture));
+                // `vigil worker` says nothing on its output when it starts: timed from the spawn only.
+                var rate = settings.Tasks / Seconds(spawn, end);
+                return succeededCli == settings.Tasks
+                    ? new DrainOutcome(rate, rate, batchRate, 0, null, 0, null, pendingAtHalf / Seconds(half, end))
+                    : throw new InvalidOperationException($"The drain ended with {succeededCli} of {settings.Tasks} tasks counted succeeded.");
             }
 
-            var succeeded = await session.SucceededAsync(cancellationToken);
+            var workerCpuAfter = children.Select(c => ProcStat.CpuTime(c.Pid)).ToArray();
+            var serverCpu = target.ServerPid is { } pid ? ProcStat.CpuTime(pid) - serverCpuBefore : (TimeSpan?)null;
+            var commands = (await target.ServerStatisticsAsync())?
+                .Where(c => c.Value.Calls > 0)
+                .OrderByDescending(c => c.Value.Micros)
+                .ToDictionary(c => c.Key, c => new CommandCost((double)c.Value.Calls / settings.Tasks, (double)c.Value.Micros / settings.Tasks), StringComparer.Ordinal);
+
+            // Each worker wrote "starting TS CPU" just before its host started; the drain is timed from the first of them.
+            var start = long.MaxValue;
+            var workerCpu = TimeSpan.Zero;
+            for (var c = 0; c < children.Count; c++)
+            {
+                var parts = (await children[c].WaitForLineAsync("starting ", TimeSpan.FromSeconds(5), cancellationToken)).Split(' ');
+                start = Math.Min(start, long.Parse(parts[1], CultureInfo.InvariantCulture));
+                workerCpu += workerCpuAfter[c] - TimeSpan.FromTicks(long.Parse(parts[2], CultureInfo.InvariantCulture));
+            }
+
+            var succeeded = await session.SucceededAsync(taskType, cancellationToken);
             if (succeeded != settings.Tasks)
             {
                 throw new InvalidOperationException(
@@ -74,7 +122,12 @@ internal sealed class VigilSteps(BenchSettings settings)
             return new DrainOutcome(
                 settings.Tasks / Seconds(start, end),
                 settings.Tasks / Seconds(spawn, end),
-                batchRate);
+                batchRate,
+                workerCpu.TotalMicroseconds / settings.Tasks,
+                serverCpu?.TotalMicroseconds / settings.Tasks,
+                workerCpu.TotalSeconds / Seconds(start, end),
+                commands,
+                pendingAtHalf / Seconds(half, end));
         }
         finally
         {
@@ -107,8 +160,9 @@ internal sealed class VigilSteps(BenchSettings settings)
     }
 
     /// <summary>
-    /// Starts one worker (everything on) on empty queues, lets it settle, measures its CPU over the idle window and its
-    /// RSS, then sends latency tasks one at a time and times each from just before its enqueue to its handler's start.
+    /// Starts one worker (everything on) on empty queues, lets it settle, sends latency tasks one at a time and times each
+    /// from just before its enqueue to its handler's start; then lets it settle again and measures its CPU over the idle
+    /// window (and the background JIT's share of it) and its RSS.
     /// </summary>
     /// <param name="target">The engine.</param>
     /// <param name="cancellationToken">Cancels the step.</param>
@@ -122,14 +176,6 @@ internal sealed class VigilSteps(BenchSettings settings)
         var pid = int.Parse(ready.Split(' ')[2], CultureInfo.InvariantCulture);
 
         await Task.Delay(settings.Settle, cancellationToken);
-        var cpuBefore = ProcStat.CpuTime(pid);
-        var wallBefore = Stopwatch.GetTimestamp();
-        await Task.Delay(settings.IdleWindow, cancellationToken);
-        var cpuAfter = ProcStat.CpuTime(pid);
-        var wall = Stopwatch.GetElapsedTime(wallBefore);
-        var rss = ProcStat.RssBytes(pid);
-        var cpuPercent = (cpuAfter - cpuBefore).TotalSeconds / wall.TotalSeconds * 100;
-
         var options = new EnqueueOptions { Queue = "bench" };
         var latencies = new List<double>(settings.LatencyTasks);
         var missed = 0;
@@ -156,11 +202,40 @@ internal sealed class VigilSteps(BenchSettings settings)
             await Task.Delay(Random.Shared.Next(0, 4), cancellationToken);
         }
 
+        // Idle after the latency tasks: the task path is warm, queues are empty, only the worker's own loops run (consume
+        // wait, heartbeats, probes, watchdog, metrics). The runtime's tiered JIT still recompiles methods as their call
+        // counts grow, for a minute or more after start: sampled each second, so its share can be told apart.
+        await Task.Delay(settings.Settle, cancellationToken);
+        const string JitThread = ".NET Tiered Com";
+        var cpuBefore = ProcStat.CpuTime(pid);
+        var wallBefore = Stopwatch.GetTimestamp();
+        var jit = TimeSpan.Zero;
+        var jitThreads = ProcStat.ThreadCpuTimes(pid, JitThread);
+        var idleEnd = wallBefore + (long)(settings.IdleWindow.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < idleEnd)
+        {
+            var left = TimeSpan.FromSeconds((idleEnd - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+            await Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
+            var now = ProcStat.ThreadCpuTimes(pid, JitThread);
+            foreach (var (tid, time) in now)
+            {
+                jit += time - jitThreads.GetValueOrDefault(tid);
+            }
+
+            jitThreads = now;
+        }
+
+        var cpuAfter = ProcStat.CpuTime(pid);
+        var wall = Stopwatch.GetElapsedTime(wallBefore);
+        var rss = ProcStat.RssBytes(pid);
+        var cpuPercent = (cpuAfter - cpuBefore).TotalSeconds / wall.TotalSeconds * 100;
+        var jitPercent = Math.Min(cpuPercent, jit.TotalSeconds / wall.TotalSeconds * 100);
+
         latencies.Sort();
-        return new IdleLatencyOutcome(cpuPercent, rss / 1024.0 / 1024.0, latencies, missed);
+        return new IdleLatencyOutcome(cpuPercent, jitPercent, rss / 1024.0 / 1024.0, latencies, missed);
     }
 
-    private static async Task<double> EnqueueBatchesAsync(IVigilClient client, string[] queues, int count, CancellationToken cancellationToken)
+    private static async Task<double> EnqueueBatchesAsync(IVigilClient client, string[] queues, int count, string taskType, CancellationToken cancellationToken)
     {
         var options = queues.Select(q => new EnqueueOptions { Queue = q }).ToArray();
         var batches = new List<List<TaskRequest>>();
@@ -170,7 +245,7 @@ internal sealed class VigilSteps(BenchSettings settings)
             var batch = new List<TaskRequest>(size);
             for (var k = 0; k < size; k++, done++)
             {
-                batch.Add(new TaskRequest(BenchHandler.TaskType, "{}", options[done % options.Length]));
+                batch.Add(new TaskRequest(taskType, "{}", options[done % options.Length]));
             }
 
             batches.Add(batch);
@@ -185,14 +260,21 @@ internal sealed class VigilSteps(BenchSettings settings)
         return count / Seconds(start, Stopwatch.GetTimestamp());
     }
 
-    private async Task<long> WaitUntilDrainedAsync(
+    private async Task<(long End, long Half, long PendingAtHalf)> WaitUntilDrainedAsync(
         VigilSession session, string[] queues, List<ChildProcess> children, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.DrainTimeout.TotalSeconds * Stopwatch.Frequency);
+        long half = 0, pendingAtHalf = 0;
         while (true)
         {
             var (pending, dead) = await session.PendingAsync(queues, cancellationToken);
             var now = Stopwatch.GetTimestamp();
+            if (half == 0 && pending <= settings.Tasks / 2 && pending > 0)
+            {
+                // The first poll past half way: the steady-state rate is counted from here.
+                (half, pendingAtHalf) = (now, pending);
+            }
+
             if (pending == 0)
             {
                 if (dead > 0)
@@ -200,7 +282,7 @@ internal sealed class VigilSteps(BenchSettings settings)
                     throw new InvalidOperationException($"{dead} of {settings.Tasks} tasks ended dead.");
                 }
 
-                return now;
+                return half == 0 ? (now, now - 1, 0) : (now, half, pendingAtHalf);
             }
 
             if (children.FirstOrDefault(c => c.HasExited) is { } exited)
@@ -218,6 +300,23 @@ internal sealed class VigilSteps(BenchSettings settings)
         }
     }
 
+    private ChildProcess StartCli(string cliPath, string[] arguments)
+    {
+        var child = ChildProcess.Start("dotnet", [cliPath, .. arguments], environment: WorkerEnvironment());
+
+        // `vigil worker` drains and exits on SIGTERM, as under systemd or Docker.
+        child.StopWithSigterm = true;
+        return child;
+    }
+
+    private string[] CliWorkerArguments(string storage, IReadOnlyList<string> queues) =>
+    [
+        "worker",
+        "--storage", storage.StartsWith("redis:", StringComparison.Ordinal) ? "redis://" + storage["redis:".Length..] : storage,
+        "--queues", string.Join(',', queues),
+        "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
+    ];
+
     private string[] WorkerArguments(string storage, IReadOnlyList<string> queues, bool observability) =>
     [
         "worker", "--storage", storage, "--queues", string.Join(',', queues),
@@ -227,22 +326,25 @@ internal sealed class VigilSteps(BenchSettings settings)
 
     private Dictionary<string, string>? WorkerEnvironment()
     {
-        if (settings.TraceDirectory is null)
+        if (settings.TraceDirectory is null && settings.WorkerEnvironment.Count == 0)
         {
             return null;
         }
 
-        Directory.CreateDirectory(settings.TraceDirectory);
-
-        // The runtime's own EventPipe session from the first instruction to exit, with the CPU-sampling providers of
-        // dotnet-trace's default profile; {pid} is replaced by the runtime.
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(settings.WorkerEnvironment, StringComparer.Ordinal);
+        if (settings.TraceDirectory is not null)
         {
-            ["DOTNET_EnableEventPipe"] = "1",
-            ["DOTNET_EventPipeOutputStreaming"] = "1",
-            ["DOTNET_EventPipeOutputPath"] = Path.Combine(settings.TraceDirectory, "worker-{pid}.nettrace"),
-            ["DOTNET_EventPipeConfig"] = "Microsoft-DotNETCore-SampleProfiler:0:5,Microsoft-Windows-DotNETRuntime:0x14C14FCCBD:4",
-        };
+            Directory.CreateDirectory(settings.TraceDirectory);
+
+            // The runtime's own EventPipe session from the first instruction to exit, with the CPU-sampling providers of
+            // dotnet-trace's default profile; {pid} is replaced by the runtime.
+            environment["DOTNET_EnableEventPipe"] = "1";
+            environment["DOTNET_EventPipeOutputStreaming"] = "1";
+            environment["DOTNET_EventPipeOutputPath"] = Path.Combine(settings.TraceDirectory, "worker-{pid}.nettrace");
+            environment["DOTNET_EventPipeConfig"] = "Microsoft-DotNETCore-SampleProfiler:0:5,Microsoft-Windows-DotNETRuntime:0x14C14FCCBD:4";
+        }
+
+        return environment;
     }
 
     private static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;

@@ -43,11 +43,12 @@ internal static class VigilWiring
             vigil.AddVigilObservability();
 
             // Metrics and traces collected by the OpenTelemetry SDK as an application would, exported nowhere: the
-            // cost of instrumentation and collection, without a backend's network cost.
+            // cost of instrumentation and collection, without a backend's network cost. Metrics are read every 15 s, a
+            // common Prometheus scrape interval.
             services.AddOpenTelemetry()
                 .WithMetrics(m => m
                     .AddMeter(VigilInstruments.MeterName)
-                    .AddReader(new PeriodicExportingMetricReader(new NullExporter<Metric>(), exportIntervalMilliseconds: 1000)))
+                    .AddReader(new PeriodicExportingMetricReader(new NullExporter<Metric>(), exportIntervalMilliseconds: 15_000)))
                 .WithTracing(t => t
                     .AddSource(VigilInstruments.ActivitySourceName)
                     .SetSampler(new AlwaysOnSampler())

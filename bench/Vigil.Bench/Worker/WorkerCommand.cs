@@ -8,7 +8,7 @@ namespace Vigil.Bench.Worker;
 
 /// <summary>
 /// <c>Vigil.Bench worker</c>: a Vigil worker host like <c>vigil worker</c>, run by the harness as a child process, with the
-/// benchmark's handler. It speaks a line protocol on standard output: <c>starting TS</c> just before the host starts,
+/// benchmark's handler. It speaks a line protocol on standard output: <c>starting TS CPU</c> (monotonic timestamp, CPU ticks used so far) just before the host starts,
 /// <c>ready TS PID</c> once it runs, <c>start I TS</c> per latency task; it stops on a <c>stop</c> line (or end of input).
 /// </summary>
 internal static class WorkerCommand
@@ -43,7 +43,9 @@ internal static class WorkerCommand
         VigilWiring.AddWorker(builder.Services, storage, queues, concurrency, observability);
 
         using var host = builder.Build();
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"starting {Stopwatch.GetTimestamp()}"));
+        // The CPU used so far (runtime start-up, DI) lets the harness count only what the drain itself costs.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime.Ticks;
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"starting {Stopwatch.GetTimestamp()} {cpu}"));
         await host.StartAsync(cancellationToken);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {Stopwatch.GetTimestamp()} {Environment.ProcessId}"));
 
