@@ -115,7 +115,7 @@ public sealed class DashboardBrowserTests(BrowserHost host) : IClassFixture<Brow
         await page.GotoAsync(host.Url("vigil/"));
         await Assertions.Expect(page.Locator("#chart-throughput svg rect.c-good").First).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator("#workers-table tbody tr").First).ToBeVisibleAsync(new() { Timeout = Timeout });
-        await Assertions.Expect(page.Locator("#health-body")).ToContainTextAsync("No health endpoint", new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("#health-body .health-list")).ToContainTextAsync("vigil.storage", new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = "/tmp/vigil-dashboard.png", FullPage = true });
         await page.ClickAsync("#nav a[data-view='tasks']");
         await Assertions.Expect(page.Locator("table.tasks tbody tr").First).ToBeVisibleAsync(new() { Timeout = Timeout });

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Vigil.AspNetCore.Tests.Support;
@@ -20,6 +22,11 @@ public sealed class BrowserHost : VigilWebHost
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
         });
     }
+
+    /// <summary>The dashboard's overview shows the health report, as in <c>vigil server</c>.</summary>
+    protected override void ConfigureServices(IServiceCollection services) => services.AddVigil().AddVigilHealthChecks();
+
+    protected override void ConfigureApp(WebApplication app) => app.MapVigilHealthChecks();
 
     public async Task<IPage> NewPageAsync()
     {
