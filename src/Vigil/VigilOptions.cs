@@ -67,6 +67,13 @@ public sealed class VigilOptions
     public TimeSpan StatisticsRetention { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// Whether the worker publishes a <c>task.state</c> event on the storage's event feed after each attempt's outcome, so
+    /// watching browsers update at once instead of at the web process's next poll. Costs one more storage write per
+    /// attempt (measured on SQLite with trivial tasks: 15–40% of the throughput). Default <see langword="true"/>.
+    /// </summary>
+    public bool PublishStateEvents { get; set; } = true;
+
+    /// <summary>
     /// How often the retention sweep removes what is past retention (one process at a time, under the storage lock
     /// <c>maintenance</c>). Default 5 minutes.
     /// </summary>

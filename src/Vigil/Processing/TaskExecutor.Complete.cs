@@ -48,7 +48,11 @@ internal sealed partial class TaskExecutor
             }
 
             Record(task, completion);
-            await PublishStateAsync(task, completion).ConfigureAwait(false);
+            if (_options.PublishStateEvents)
+            {
+                await PublishStateAsync(task, completion).ConfigureAwait(false);
+            }
+
             return;
         }
     }
