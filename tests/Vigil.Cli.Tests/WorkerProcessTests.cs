@@ -103,11 +103,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         const string Queue = "crash";
         var a = StartWorker("a", "--queues", Queue, "--concurrency", "4", "--lease", "3s");
         var workerA = await _db.WaitForWorkerAsync(a.Id, TimeSpan.FromSeconds(60));
-        var ids = new List<string>();
-        for (var i = 0; i < 6; i++)
-        {
-            ids.Add(await EnqueueAsync("demo.sleep", "{\"ms\":5000}", Queue));
-        }
+        // One batch, so all are ready at once however slow the machine is.
+        var ids = await EnqueueManyAsync("demo.sleep", "{\"ms\":5000}", Queue, 6);
 
         await Poll.UntilAsync(() => _db.CountAsync(Queue, "demo.sleep", TaskState.Running), running => running == 4, TimeSpan.FromSeconds(30), "4 tasks running on worker a");
         var runningOnA = (await _db.ListAllAsync(Queue, "demo.sleep")).Where(t => t.State == TaskState.Running).Select(t => t.Id).ToList();
@@ -152,8 +149,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         const string Queue = "drain";
         var worker = StartWorker("w", "--queues", Queue, "--concurrency", "2", "--shutdown-grace", "30s");
         await _db.WaitForWorkerAsync(worker.Id, TimeSpan.FromSeconds(60));
-        var first = await EnqueueAsync("demo.sleep", "{\"ms\":2500}", Queue);
-        var second = await EnqueueAsync("demo.sleep", "{\"ms\":2500}", Queue);
+        var ids = await EnqueueManyAsync("demo.sleep", "{\"ms\":4000}", Queue, 2);
         await Poll.UntilAsync(() => _db.CountAsync(Queue, "demo.sleep", TaskState.Running), running => running == 2, TimeSpan.FromSeconds(30), "2 tasks running");
 
         // Act
@@ -162,8 +158,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
         // Assert: the worker let both finish, then exited cleanly and removed its record.
         Assert.Equal(0, exitCode);
-        Assert.Equal(TaskState.Succeeded, (await _db.GetAsync(first)).State);
-        Assert.Equal(TaskState.Succeeded, (await _db.GetAsync(second)).State);
+        Assert.Equal(TaskState.Succeeded, (await _db.GetAsync(ids[0])).State);
+        Assert.Equal(TaskState.Succeeded, (await _db.GetAsync(ids[1])).State);
         Assert.DoesNotContain(await _db.Storage.GetWorkersAsync(CancellationToken.None), w => w.ProcessId == worker.Id);
     }
 
@@ -229,6 +225,15 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     }
 
     private string JournalPath(string name) => _temp.File($"journal-{name}.txt");
+
+    private async Task<List<string>> EnqueueManyAsync(string type, string json, string queue, int count)
+    {
+        var result = await CliProcess.RunAsync(["enqueue", type, json, "--queue", queue, "--count", count.ToString(), "--storage", _db.StorageArgument]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var ids = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        Assert.Equal(count, ids.Count);
+        return ids;
+    }
 
     private async Task<string> EnqueueAsync(string type, string json, string queue)
     {
