@@ -139,7 +139,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         Volatile.Write(ref _status, WorkerStatuses.Draining);
         Log.Draining(_logger, WorkerId, _inFlight.Count, _options.ShutdownGracePeriod);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _consumeLoop.ConfigureAwait(false);
+        await WaitQuietlyAsync(_consumeLoop, cancellationToken).ConfigureAwait(false);
 
         var running = _inFlight.Values.Select(t => t.Execution).OfType<Task>().ToArray();
         if (!await WaitAllAsync(running, _options.ShutdownGracePeriod, cancellationToken).ConfigureAwait(false))
@@ -158,12 +158,14 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         // The renewal loop ran until now so draining tasks kept their leases.
         await _loopGeneration.CancelAsync().ConfigureAwait(false);
         await _background.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_renewLoop, _heartbeatLoop).ConfigureAwait(false);
+        await WaitQuietlyAsync(Task.WhenAll(_renewLoop, _heartbeatLoop), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _status, WorkerStatuses.Stopped);
 
         try
         {
-            await _storage.RemoveWorkerAsync(WorkerId, cancellationToken).ConfigureAwait(false);
+            // Its own short timeout: the host's token may have fired already, and the removal is still worth a try.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _timeProvider);
+            await _storage.RemoveWorkerAsync(WorkerId, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -266,6 +268,20 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
     }
 
     private void Tick() => Interlocked.Exchange(ref _lastLoopTickTicks, _timeProvider.GetUtcNow().UtcTicks);
+
+    /// <summary>Waits for a loop to end, or for the host to give up on the shutdown: a loop stuck in a storage call that
+    /// ignores cancellation must not hold the host's stop past its timeout.</summary>
+    private static async Task WaitQuietlyAsync(Task loop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout passed: go on stopping without it.
+        }
+    }
 
     /// <summary>Waits for the tasks up to <paramref name="timeout"/>; whether they all ended.</summary>
     private async Task<bool> WaitAllAsync(Task[] tasks, TimeSpan timeout, CancellationToken cancellationToken)
