@@ -41,8 +41,10 @@ public sealed class WorkerProcessTests : IDisposable
         await using var store = await StorageClient.OpenSqliteAsync(Db);
         var taskId = await store.Client.EnqueueJsonAsync("demo.sleep", """{"ms":20000}""", new EnqueueOptions { Queue = "work" });
         // Its ladder steps are spaced 4 s apart so that /health has time to see it before it recycles.
+        var zombiePort = FreePort.Next();
         var zombie = Start(
-            ["worker", "--storage", StorageArg, "--concurrency", "4", "--shutdown-grace", "1s", "--queues", "work", "--fault", "freeze-consume-after=1"],
+            ["worker", "--storage", StorageArg, "--concurrency", "4", "--shutdown-grace", "1s", "--queues", "work", "--fault", "freeze-consume-after=1",
+             "--health-urls", $"http://127.0.0.1:{zombiePort}"],
             new() { ["Vigil__Recovery__StepTimeout"] = "00:00:04" });
         var record = await Poll.UntilAsync(
             async () => await store.Client.GetTaskAsync(taskId), t => t?.LeaseOwner is not null, TimeSpan.FromSeconds(60), "the zombie to claim the task");
@@ -64,6 +66,11 @@ public sealed class WorkerProcessTests : IDisposable
         Assert.Contains("its loop last turned", description, StringComparison.Ordinal);
         Assert.True(namedAfter < 2 * ProbeInterval + ProbeDeadline + TimeSpan.FromSeconds(2), $"named after {namedAfter}: {description}");
         Assert.Equal("Unhealthy", named.Status());
+
+        // Assert: its own liveness endpoint fails too, so an orchestrator would restart it.
+        using var zombieHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{zombiePort}"), Timeout = TimeSpan.FromSeconds(5) };
+        await Poll.UntilAsync(
+            async () => (int)(await zombieHttp.GetAsync("/health/live")).StatusCode, s => s == 503, TimeSpan.FromSeconds(10), "the zombie's /health/live to fail");
 
         // Assert: the ladder ran its three steps, and the zombie exited with the unresponsive code.
         var exitCode = await zombie.WaitForExitAsync(TimeSpan.FromSeconds(60));
