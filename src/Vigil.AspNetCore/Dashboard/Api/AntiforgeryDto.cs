@@ -1,0 +1,4 @@
+namespace Vigil.AspNetCore.Dashboard.Api;
+
+/// <summary>A JSON shape of the dashboard API (camelCase; durations in milliseconds, ages in seconds).</summary>
+internal sealed record AntiforgeryDto(string HeaderName, string Token);

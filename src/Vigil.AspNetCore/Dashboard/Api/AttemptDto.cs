@@ -1,0 +1,11 @@
+namespace Vigil.AspNetCore.Dashboard.Api;
+
+/// <summary>A JSON shape of the dashboard API (camelCase; durations in milliseconds, ages in seconds).</summary>
+internal sealed record AttemptDto(
+    int Number,
+    string WorkerId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    double? DurationMs,
+    string? Outcome,
+    TaskErrorDto? Error);

@@ -1,0 +1,5 @@
+namespace Vigil.AspNetCore.Dashboard.Api;
+
+/// <summary>A JSON shape of the dashboard API (camelCase; durations in milliseconds, ages in seconds).</summary>
+internal sealed record DashboardConfigDto(
+    string Title, bool ReadOnly, string? HealthUrl, string? MetricsUrl, int PollIntervalMs, string Version);
