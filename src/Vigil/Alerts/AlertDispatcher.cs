@@ -38,14 +38,15 @@ internal sealed class AlertDispatcher : IDisposable
     /// <param name="observed">Every component's status and reason.</param>
     /// <param name="source">Who announces (the sentinel's owner id).</param>
     /// <param name="cancellationToken">Cancels the announcements.</param>
+    /// <param name="complete">Whether <paramref name="observed"/> holds every component (see <see cref="AlertThrottle.Observe"/>).</param>
     /// <returns>The alerts announced.</returns>
     public async Task<IReadOnlyList<VigilAlert>> ObserveAsync(
         IReadOnlyCollection<(string Component, HealthStatus Status, string Description)> observed, string source,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool complete = true)
     {
         var options = _options.CurrentValue;
         var now = _timeProvider.GetUtcNow();
-        var decisions = _throttle.Observe(observed, now, options.Cooldown, options.ConfirmAfter);
+        var decisions = _throttle.Observe(observed, now, options.Cooldown, options.ConfirmAfter, complete);
         var alerts = new List<VigilAlert>(decisions.Count);
         foreach (var decision in decisions)
         {

@@ -17,10 +17,14 @@ internal sealed class AlertThrottle
     /// <param name="now">The time.</param>
     /// <param name="cooldown">The least time between two announcements about one component.</param>
     /// <param name="confirmAfter">How long a new status must hold before it is announced.</param>
+    /// <param name="complete">
+    /// Whether <paramref name="observed"/> is every component (a component missing from it left); <see langword="false"/>
+    /// when only some could be observed (the storage is down: the others are unknown, not gone).
+    /// </param>
     /// <returns>The changes to announce: component, previous and new status, reason.</returns>
     public IReadOnlyList<AlertDecision> Observe(
         IReadOnlyCollection<(string Component, HealthStatus Status, string Description)> observed, DateTimeOffset now, TimeSpan cooldown,
-        TimeSpan confirmAfter = default)
+        TimeSpan confirmAfter = default, bool complete = true)
     {
         var decisions = new List<AlertDecision>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -28,6 +32,11 @@ internal sealed class AlertThrottle
         {
             seen.Add(component);
             Consider(component, status, description, now, cooldown, confirmAfter, decisions);
+        }
+
+        if (!complete)
+        {
+            return decisions;
         }
 
         // A component that vanished (a worker that exited, a queue emptied) while announced unhealthy gets its recovery.

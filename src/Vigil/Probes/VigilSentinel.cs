@@ -69,7 +69,20 @@ internal sealed class VigilSentinel : BackgroundService
             return [];
         }
 
-        var held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+        bool held;
+        try
+        {
+            held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_leader && ex is not OperationCanceledException)
+        {
+            // The storage is down. Whoever held the lock when it went is the one to say so (nobody else can take it now);
+            // the other components are unknown, not gone, so they are left as announced.
+            return await _alerts.ObserveAsync(
+                [("storage", HealthStatus.Unhealthy, $"the storage ({_storage.EngineName} at {_storage.Location}) cannot be reached: {ex.Message}")],
+                Owner, cancellationToken, complete: false).ConfigureAwait(false);
+        }
+
         if (held != _leader)
         {
             if (held)
@@ -93,7 +106,7 @@ internal sealed class VigilSentinel : BackgroundService
         var snapshot = await _reporter.ReadAsync().ConfigureAwait(false);
         if (snapshot.Error is { } error)
         {
-            return await _alerts.ObserveAsync([("storage", HealthStatus.Unhealthy, error)], Owner, cancellationToken).ConfigureAwait(false);
+            return await _alerts.ObserveAsync([("storage", HealthStatus.Unhealthy, error)], Owner, cancellationToken, complete: false).ConfigureAwait(false);
         }
 
         var targets = Targets(snapshot, options);

@@ -119,4 +119,17 @@ public sealed class AlertThrottleTests
         Assert.Equal(HealthStatus.Healthy, recovery.Status);
         Assert.Equal(HealthStatus.Unhealthy, recovery.Previous);
     }
+
+    [Fact]
+    public void Observe_PartialObservation_LeavesOtherComponentsAsAnnounced()
+    {
+        var sut = CreateSut();
+        sut.Observe([("worker:w-1", HealthStatus.Unhealthy, "zombie")], _time.GetUtcNow(), Cooldown);
+        _time.Advance(Cooldown);
+
+        var decisions = sut.Observe([("storage", HealthStatus.Unhealthy, "down")], _time.GetUtcNow(), Cooldown, complete: false);
+
+        var decision = Assert.Single(decisions);
+        Assert.Equal("storage", decision.Component);
+    }
 }

@@ -13,11 +13,15 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
     [Fact]
     public async Task HealthReady_RedisStoppedThenStarted_FailsWithinItsTimeoutAndRecoversByItself()
     {
-        // Arrange: a web process and worker on Redis; /health/ready has a 1 s storage timeout.
+        // Arrange: a web process and worker on Redis (the sentinel, with a webhook); /health/ready has a 1 s storage timeout.
+        await using var webhook = await WebhookReceiver.StartAsync();
         await using var host = await VigilTestHost.StartAsync(
-            v => v.UseRedis(_redis.EndPoint, o => o.KeyPrefix = "obs-" + Guid.NewGuid().ToString("n")[..8]));
+            v => v.UseRedis(_redis.EndPoint, o => o.KeyPrefix = "obs-" + Guid.NewGuid().ToString("n")[..8]),
+            configure: v => v.AddVigilAlerts(o => o.WebhookUrl = webhook.Url));
         await Vigil.Observability.Tests.Support.Poll.UntilAsync(
-            () => host.GetHealthAsync("/health/ready"), r => r.Status == 200, TimeSpan.FromSeconds(15), "ready before the outage");
+            () => host.GetHealthAsync(),
+            r => r.Report.Status() == "Healthy" && r.Report.Component("vigil.probes", "probe:queue:default")?.GetProperty("probeState").GetString() == "ok",
+            TimeSpan.FromSeconds(20), "a healthy report with a consumed probe before the outage");
 
         // Act 1: stop Redis.
         await _redis.StopAsync();
@@ -38,8 +42,17 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         var (recovered, after) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
             () => host.GetHealthAsync("/health/ready"), r => r.Status == 200, TimeSpan.FromSeconds(30), "ready to recover");
 
-        // Assert 2
+        // Assert 2: ready again; the whole report heals (the worker re-registers, probes flow again); the sentinel
+        // announced the outage and the recovery.
         Assert.Equal("Healthy", after.Status());
         Assert.Equal(200, recovered);
+        await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+            () => host.GetHealthAsync(),
+            r => r.Report.Status() == "Healthy" && r.Report.Component("vigil.probes", "probe:queue:default")?.GetProperty("probeState").GetString() == "ok",
+            TimeSpan.FromSeconds(30), "the full report to heal");
+        var storageAlerts = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+            () => Task.FromResult(webhook.Received.Where(a => a.GetProperty("component").GetString() == "storage").ToList()),
+            a => a.Any(x => x.GetProperty("kind").GetString() == "recovery"), TimeSpan.FromSeconds(20), "the storage recovery alert");
+        Assert.Equal(["alert", "recovery"], storageAlerts.Select(a => a.GetProperty("kind").GetString()));
     }
 }
