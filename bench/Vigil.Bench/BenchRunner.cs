@@ -105,6 +105,17 @@ internal sealed class BenchRunner(BenchSettings settings)
                                 }
 
                                 commands[target.Name] = outcome.ServerCommands;
+                                if (outcome.Runtime is { } rt)
+                                {
+                                    s.Add("rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
+                                    s.Add("rt.workitems", (double)rt.WorkItems / settings.Tasks, "items/task");
+                                    s.Add("rt.jit", rt.JitMs, "ms");
+                                    s.Add("rt.gcpause", rt.GcPauseMs, "ms");
+                                    s.Add("rt.gen0", rt.Gen0, "GCs");
+                                    s.Add("rt.contention", rt.LockContentions * 1000.0 / settings.Tasks, "per 1k tasks");
+                                    Progress.Result(string.Create(CultureInfo.InvariantCulture,
+                                        $"worker runtime: {rt.AllocatedBytes / 1024.0 / settings.Tasks:F1} KB allocated/task, {(double)rt.WorkItems / settings.Tasks:F1} thread-pool items/task, JIT {rt.JitMs:F0} ms ({rt.JitMethods} methods), {rt.Gen0}/{rt.Gen1}/{rt.Gen2} GCs, pauses {rt.GcPauseMs:F0} ms, {rt.LockContentions} lock contentions"));
+                                }
                                 if (outcome.ServerCommands is { Count: > 0 } stats)
                                 {
                                     Progress.Result("redis per task: " + string.Join(", ", stats.Take(8).Select(c =>
@@ -196,7 +207,14 @@ internal sealed class BenchRunner(BenchSettings settings)
                 report.Engines[target.Name] = BuildEngineResult(series[target.Name], missed[target.Name]);
                 if (report.Engines[target.Name].DrainCost is { } cost)
                 {
+                    var rs = series[target.Name];
                     cost.RedisCommandsPerTask = commands.GetValueOrDefault(target.Name);
+                    cost.AllocatedKbPerTask = rs.Get("rt.alloc");
+                    cost.WorkItemsPerTask = rs.Get("rt.workitems");
+                    cost.JitMs = rs.Get("rt.jit");
+                    cost.GcPauseMs = rs.Get("rt.gcpause");
+                    cost.Gen0Collections = rs.Get("rt.gen0");
+                    cost.LockContentionsPerThousandTasks = rs.Get("rt.contention");
                 }
             }
 

@@ -208,6 +208,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Writes a line to the process's standard input.</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>A task that completes when it is written.</returns>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Asks the process to stop (a <c>stop</c> line on its input), and kills it if it has not exited in time.</summary>
     /// <param name="grace">How long it may take to stop.</param>
     /// <returns>A task that completes when the process is gone.</returns>

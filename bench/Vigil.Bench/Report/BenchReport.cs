@@ -113,6 +113,24 @@ internal sealed class DrainCostResult
     /// <summary>Worker CPU over the drain's wall time, in cores.</summary>
     public Summary? WorkerCores { get; init; }
 
+    /// <summary>Worker allocations per task over the drain (from the host's start), in KB (2^10 bytes).</summary>
+    public Summary? AllocatedKbPerTask { get; set; }
+
+    /// <summary>Thread-pool work items per task over the drain.</summary>
+    public Summary? WorkItemsPerTask { get; set; }
+
+    /// <summary>JIT compilation time during the drain (from the host's start), in ms.</summary>
+    public Summary? JitMs { get; set; }
+
+    /// <summary>GC pause time during the drain, in ms.</summary>
+    public Summary? GcPauseMs { get; set; }
+
+    /// <summary>Generation 0 collections during the drain.</summary>
+    public Summary? Gen0Collections { get; set; }
+
+    /// <summary>Contended lock waits per 1,000 tasks.</summary>
+    public Summary? LockContentionsPerThousandTasks { get; set; }
+
     /// <summary>Redis commands per task in the last run's drain (calls and server µs per task), costliest first; Redis only.</summary>
     public IReadOnlyDictionary<string, Scenarios.CommandCost>? RedisCommandsPerTask { get; set; }
 }

@@ -33,6 +33,8 @@ internal static class ReportTable
         Row(table, "  same, over the second half (steady state)", sqlite?.DrainSteadyTasksPerSec, redis?.DrainSteadyTasksPerSec, null, null, "");
         Row(table, "  worker CPU per task (µs)", sqlite?.DrainCost?.WorkerMicrosPerTask, redis?.DrainCost?.WorkerMicrosPerTask, null, null, "");
         Row(table, "  redis-server CPU per task (µs)", null, redis?.DrainCost?.ServerMicrosPerTask, null, null, "");
+        Row(table, "  worker allocations per task (KB)", sqlite?.DrainCost?.AllocatedKbPerTask, redis?.DrainCost?.AllocatedKbPerTask, null, null, "");
+        Row(table, "  worker JIT time during the drain (ms)", sqlite?.DrainCost?.JitMs, redis?.DrainCost?.JitMs, null, null, "");
         Row(table, "enqueue, single (tasks/s)", sqlite?.EnqueueSingleTasksPerSec, redis?.EnqueueSingleTasksPerSec, null, hangfire?.EnqueueTasksPerSec, "");
         Row(table, $"enqueue, batch of {report.Workload.BatchSize} (tasks/s)", sqlite?.EnqueueBatchTasksPerSec, redis?.EnqueueBatchTasksPerSec, bull?.EnqueueTasksPerSec, null, "");
         Row(table, "e2e latency p50 (ms)", sqlite?.Latency?.P50Ms, redis?.Latency?.P50Ms, bull?.Latency?.P50Ms, hangfire?.Latency?.P50Ms, "≤ 0.4");

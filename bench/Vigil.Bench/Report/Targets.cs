@@ -35,7 +35,7 @@ internal static class Targets
     public static string Format(double value, string unit) => unit switch
     {
         "tasks/s" => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        "MB" => value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+        "MB" or "KB/task" => value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString(Math.Abs(value) >= 100 ? "F0" : "0.##", System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -19,10 +19,11 @@ namespace Vigil.Bench.Scenarios;
 /// Redis commands per task during the drain, by command: calls per task and server µs per task (the harness's own
 /// completion polling included, a few hundred calls per drain).
 /// </param>
+/// <param name="Runtime">The workers' runtime counters over the drain (summed), or <see langword="null"/>.</param>
 internal sealed record DrainOutcome(
     double TasksPerSec, double FromSpawnTasksPerSec, double BatchEnqueueTasksPerSec, double WorkerCpuMicrosPerTask,
     double? ServerCpuMicrosPerTask, double WorkerCpuCores, IReadOnlyDictionary<string, CommandCost>? ServerCommands,
-    double SteadyTasksPerSec);
+    double SteadyTasksPerSec, RuntimeCounters? Runtime = null);
 
 /// <summary>What one Redis command cost per task during a drain.</summary>
 /// <param name="CallsPerTask">Calls per task.</param>
@@ -105,11 +106,25 @@ internal sealed class VigilSteps(BenchSettings settings)
             // Each worker wrote "starting TS CPU" just before its host started; the drain is timed from the first of them.
             var start = long.MaxValue;
             var workerCpu = TimeSpan.Zero;
+            RuntimeCounters? runtime = null;
             for (var c = 0; c < children.Count; c++)
             {
                 var parts = (await children[c].WaitForLineAsync("starting ", TimeSpan.FromSeconds(5), cancellationToken)).Split(' ');
                 start = Math.Min(start, long.Parse(parts[1], CultureInfo.InvariantCulture));
                 workerCpu += workerCpuAfter[c] - TimeSpan.FromTicks(long.Parse(parts[2], CultureInfo.InvariantCulture));
+
+                // What the runtime did from the host's start to now (the drain, and the host's own start-up).
+                await children[c].WriteLineAsync("stats");
+                var after = RuntimeCounters.Parse((await children[c].WaitForLineAsync("stats ", TimeSpan.FromSeconds(10), cancellationToken)).Split(' '));
+                var before = RuntimeCounters.Parse(parts);
+                if (after is not null && before is not null)
+                {
+                    var delta = after.Minus(before);
+                    runtime = runtime is null ? delta : new RuntimeCounters(
+                        runtime.AllocatedBytes + delta.AllocatedBytes, runtime.Gen0 + delta.Gen0, runtime.Gen1 + delta.Gen1,
+                        runtime.Gen2 + delta.Gen2, runtime.GcPauseMs + delta.GcPauseMs, runtime.JitMs + delta.JitMs,
+                        runtime.JitMethods + delta.JitMethods, runtime.WorkItems + delta.WorkItems, runtime.LockContentions + delta.LockContentions);
+                }
             }
 
             var succeeded = await session.SucceededAsync(taskType, cancellationToken);
@@ -127,7 +142,8 @@ internal sealed class VigilSteps(BenchSettings settings)
                 serverCpu?.TotalMicroseconds / settings.Tasks,
                 workerCpu.TotalSeconds / Seconds(start, end),
                 commands,
-                pendingAtHalf / Seconds(half, end));
+                pendingAtHalf / Seconds(half, end),
+                runtime);
         }
         finally
         {

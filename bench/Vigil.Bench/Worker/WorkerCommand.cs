@@ -9,7 +9,7 @@ namespace Vigil.Bench.Worker;
 /// <summary>
 /// <c>Vigil.Bench worker</c>: a Vigil worker host like <c>vigil worker</c>, run by the harness as a child process, with the
 /// benchmark's handler. It speaks a line protocol on standard output: <c>starting TS CPU</c> (monotonic timestamp, CPU ticks used so far) just before the host starts,
-/// <c>ready TS PID</c> once it runs, <c>start I TS</c> per latency task; it stops on a <c>stop</c> line (or end of input).
+/// <c>ready TS PID</c> once it runs, <c>start I TS</c> per latency task; <c>stats COUNTERS</c> in answer to a <c>stats</c> line; it stops on a <c>stop</c> line (or end of input).
 /// </summary>
 internal static class WorkerCommand
 {
@@ -45,7 +45,7 @@ internal static class WorkerCommand
         using var host = builder.Build();
         // The CPU used so far (runtime start-up, DI) lets the harness count only what the drain itself costs.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.Ticks;
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"starting {Stopwatch.GetTimestamp()} {cpu}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"starting {Stopwatch.GetTimestamp()} {cpu} {RuntimeCounters.Now().Format()}"));
         await host.StartAsync(cancellationToken);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {Stopwatch.GetTimestamp()} {Environment.ProcessId}"));
 
@@ -57,6 +57,10 @@ internal static class WorkerCommand
                 string? line;
                 while ((line = Console.In.ReadLine()) is not null && line != "stop")
                 {
+                    if (line == "stats")
+                    {
+                        Console.Out.WriteLine("stats " + RuntimeCounters.Now().Format());
+                    }
                 }
             },
             cancellationToken);
