@@ -62,7 +62,8 @@ internal sealed class InFlightTask : IDisposable
     {
         try
         {
-            _cts.Cancel();
+            // Asynchronously: the handler's continuations must not run on (and hold up) the renewal loop's thread.
+            _ = _cts.CancelAsync();
         }
         catch (ObjectDisposedException)
         {
