@@ -41,7 +41,8 @@ public sealed class VigilTestHost : IAsyncDisposable
         string[]? queues = null,
         Action<IVigilBuilder>? configure = null,
         Action<WebApplication>? map = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        int concurrency = 4)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -58,7 +59,7 @@ public sealed class VigilTestHost : IAsyncDisposable
                 }
             }
 
-            o.Concurrency = 4;
+            o.Concurrency = concurrency;
             o.PollInterval = TimeSpan.FromMilliseconds(100);
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
             o.LeaseDuration = TimeSpan.FromSeconds(5);
