@@ -6,11 +6,12 @@ using Vigil.AspNetCore.Realtime;
 using Vigil.AspNetCore.Tests.Support;
 using Vigil.Client;
 using Vigil.Tasks;
+using Xunit.Abstractions;
 
 namespace Vigil.AspNetCore.Tests.Realtime;
 
 /// <summary>The SignalR hub against a real Kestrel host: progress, results and group messages reach a .NET SignalR client.</summary>
-public sealed class VigilHubTests(VigilWebHost host) : IClassFixture<VigilWebHost>
+public sealed class VigilHubTests(VigilWebHost host, ITestOutputHelper output) : IClassFixture<VigilWebHost>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
@@ -28,10 +29,14 @@ public sealed class VigilHubTests(VigilWebHost host) : IClassFixture<VigilWebHos
 
         // Act
         var initial = await connection.InvokeAsync<TaskStateMessage>("SubscribeTask", id).WaitAsync(Wait);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         host.Gates.Release(gate);
         var reported = await progress.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var progressLatency = clock.Elapsed;
+        clock.Restart();
         host.Gates.Release(gate + ":finish");
         var final = await ReadUntilAsync(states.Reader, m => m.Terminal);
+        output.WriteLine($"handler progress -> client: {progressLatency.TotalMilliseconds:F0} ms; handler return -> client taskState: {clock.Elapsed.TotalMilliseconds:F0} ms");
 
         // Assert
         Assert.Equal(id, initial.TaskId);
