@@ -21,7 +21,7 @@ internal sealed partial class TaskExecutor
         using var timeoutCts = new CancellationTokenSource(timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(inFlight.Token, timeoutCts.Token);
         var scope = _scopeFactory.CreateAsyncScope();
-        var context = new WorkerTaskContext(task, _workerId, linked.Token, scope.ServiceProvider, _logger, _storage, _timeProvider);
+        var context = new WorkerTaskContext(task, _workerId, linked.Token, scope.ServiceProvider, HandlerLogger(task.Type), _storage, _timeProvider);
 
         // Task.Run: a handler that blocks synchronously before its first await must not hold this method, or the
         // watchdog below could never abandon it.

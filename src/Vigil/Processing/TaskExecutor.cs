@@ -39,12 +39,15 @@ internal sealed partial class TaskExecutor
     private readonly WorkerCounters _counters;
     private readonly string _workerId;
     private readonly Action<string> _onAbandoned;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _handlerLoggers = new(StringComparer.Ordinal);
 
     public TaskExecutor(
         IVigilStorage storage, HandlerRegistry handlers, IServiceScopeFactory scopeFactory, VigilOptions options,
         TimeProvider timeProvider, VigilMetrics metrics, ILogger logger, WorkerCounters counters, string workerId,
-        Action<string> onAbandoned)
+        Action<string> onAbandoned, ILoggerFactory? loggerFactory = null)
     {
+        _loggerFactory = loggerFactory;
         _storage = storage;
         _handlers = handlers;
         _scopeFactory = scopeFactory;
@@ -116,6 +119,10 @@ internal sealed partial class TaskExecutor
                 ex.ToString()));
         }
     }
+
+    /// <summary>The logger handlers get: category <c>Vigil.Tasks.{type}</c>, so each task type's logs can be filtered.</summary>
+    private ILogger HandlerLogger(string type) =>
+        _loggerFactory is null ? _logger : _handlerLoggers.GetOrAdd(type, static (t, f) => f.CreateLogger("Vigil.Tasks." + t), _loggerFactory);
 
     private TaskCompletion Dead(ClaimedTask task, TaskError error) =>
         new()

@@ -76,7 +76,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         StartedAt = timeProvider.GetUtcNow();
         _lastLoopTickTicks = StartedAt.UtcTicks;
         _executor = new TaskExecutor(storage, handlers, scopeFactory, _options, timeProvider, metrics, logger, _counters, WorkerId,
-            reason => RequestRecycle(reason, VigilExitCodes.Recycle));
+            reason => RequestRecycle(reason, VigilExitCodes.Recycle), services.GetService<ILoggerFactory>());
     }
 
     public string WorkerId { get; }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vigil.Client;
 using Vigil.Processing;
 using Vigil.Tasks;
@@ -31,6 +32,29 @@ public partial class VigilWorkerTests
         Assert.Equal(1, task.Attempt);
         Assert.Equal(1, h.Worker.Processed);
         Assert.Equal(0, h.Worker.Failed);
+    }
+
+    [Fact]
+    public async Task Execute_HandlerLogs_CategoryPerTypeAndScopeWithTaskIdentity()
+    {
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.logged", (p, ctx) =>
+        {
+#pragma warning disable CA1848 // A handler author's plain logging call is what this test exercises.
+            ctx.Logger.LogInformation("paying order {OrderId}", p.Id);
+#pragma warning restore CA1848
+            return ValueTask.CompletedTask;
+        }), storage: Kind);
+
+        var id = await h.Client.EnqueueAsync("orders.logged", new OrderPayload(9));
+        await h.WaitForStateAsync(id, TaskState.Succeeded);
+
+        var record = Assert.Single(h.Logs.GetSnapshot(), r => r.Message == "paying order 9");
+        Assert.Equal("Vigil.Tasks.orders.logged", record.Category);
+        var scope = Assert.Single(record.Scopes.OfType<IReadOnlyList<KeyValuePair<string, object?>>>());
+        Assert.Contains(new KeyValuePair<string, object?>("TaskId", id), scope);
+        Assert.Contains(new KeyValuePair<string, object?>("Type", "orders.logged"), scope);
+        Assert.Contains(new KeyValuePair<string, object?>("Queue", "default"), scope);
+        Assert.Contains(new KeyValuePair<string, object?>("Attempt", 1), scope);
     }
 
     [Fact]
