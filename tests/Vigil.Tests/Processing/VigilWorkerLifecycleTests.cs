@@ -318,6 +318,57 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task Complete_StorageRefusesBriefly_OutcomeKeptAndStoredOnRetry()
+    {
+        // Arrange
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload, int>("orders.pay", async (p, ctx) =>
+        {
+            started.TrySetResult();
+            await gate.Task.WaitAsync(ctx.CancellationToken);
+            return p.Id;
+        }), storage: Kind, faulty: true);
+        var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(5));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Act: the handler finishes while completions fail; they come back a moment later.
+        h.Faults.Failing.Add("CompleteAsync");
+        gate.SetResult();
+        await h.WaitUntilAsync(() => h.Logs.GetSnapshot().Any(r => r.Id.Id == 2110), "a completion failed and is retried");
+        h.Faults.Failing.Remove("CompleteAsync");
+        var done = await h.WaitForStateAsync(id, TaskState.Succeeded, advance: TimeSpan.FromMilliseconds(250));
+
+        // Assert: one attempt, its result stored, nothing run twice.
+        Assert.Equal(1, done.Attempt);
+        Assert.Equal("5", done.Result);
+    }
+
+    [Fact]
+    public async Task Execute_ManyTasksManySlots_EachRunsExactlyOnce()
+    {
+        // Arrange
+        var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.many", async (_, ctx) =>
+        {
+            runs.AddOrUpdate(ctx.TaskId, 1, (_, n) => n + 1);
+            await Task.Yield();
+        }), options: o => o.Concurrency = 8, storage: Kind);
+
+        // Act
+        var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 200).Select(i => new TaskRequest("orders.many", $"{{\"id\":{i}}}"))]);
+        foreach (var id in ids)
+        {
+            await h.WaitForStateAsync(id, TaskState.Succeeded, advance: TimeSpan.FromMilliseconds(20));
+        }
+
+        // Assert
+        Assert.Equal(200, runs.Count);
+        Assert.All(runs.Values, n => Assert.Equal(1, n));
+        Assert.Equal(200, h.Worker.Processed);
+    }
+
+    [Fact]
     public async Task ReportProgressAsync_FromHandler_PublishesProgressAndGroupEvents()
     {
         // Arrange
