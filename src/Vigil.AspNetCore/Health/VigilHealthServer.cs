@@ -7,13 +7,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Vigil.Workers;
 
 namespace Vigil.AspNetCore.Health;
 
 /// <summary>
 /// A small Kestrel server inside a process that is not a web app (a <c>vigil worker</c>), serving the Vigil health
-/// endpoints of the process's own <see cref="HealthCheckService"/>. Its URL goes into the worker's heartbeat.
+/// endpoints of the process's own <see cref="HealthCheckService"/>, and <c>/metrics</c> when the process exports metrics
+/// (<c>AddVigilOpenTelemetry()</c>). Its URL goes into the worker's heartbeat.
 /// </summary>
 internal sealed class VigilHealthServer : IHostedService, IAsyncDisposable
 {
@@ -48,6 +50,13 @@ internal sealed class VigilHealthServer : IHostedService, IAsyncDisposable
         builder.Services.AddSingleton(_services.GetRequiredService<HealthCheckService>());
         var app = builder.Build();
         app.MapVigilHealthChecks(_options.Path);
+
+        // The worker's own counters (tasks run here) are scraped here too, when the process exports metrics.
+        if (_services.GetService<MeterProvider>() is { } meterProvider)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics", meterProvider, configureBranchedPipeline: null, optionsName: null);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
 

@@ -16,10 +16,10 @@ namespace Vigil.Cli.Commands;
 /// </summary>
 internal static partial class WorkerObservability
 {
-    /// <summary><c>--health-urls</c>: where the worker serves /health, /health/live and /health/ready.</summary>
+    /// <summary><c>--health-urls</c>: where the worker serves /health, /health/live, /health/ready and /metrics.</summary>
     public static readonly Option<string[]> HealthUrls = new("--health-urls")
     {
-        Description = "Serve this worker's /health, /health/live and /health/ready on these URLs (comma-separated), " +
+        Description = "Serve this worker's /health, /health/live, /health/ready and /metrics on these URLs (comma-separated), " +
                       "e.g. http://127.0.0.1:8081, so a supervisor can restart it when its loop stops. Default: none.",
         HelpName = "urls",
         CustomParser = ParseUrls,
@@ -64,7 +64,8 @@ internal static partial class WorkerObservability
 
         if (parse.GetValue(HealthUrls) is { Length: > 0 } urls)
         {
-            vigil.AddVigilHealthServer(urls);
+            // Metrics of the tasks this worker runs are recorded here, so its health port serves /metrics too.
+            vigil.AddVigilOpenTelemetry().AddVigilHealthServer(urls);
         }
 
         if (parse.GetValue(Fault) is { } freezeAfter)

@@ -75,6 +75,9 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Equal($"http://127.0.0.1:{port}/health", heartbeat!.HealthUrl);
         Assert.True(heartbeat.WorkingSetBytes > 0);
         Assert.NotNull(heartbeat.GcHeapBytes);
+        using var http = new HttpClient();
+        var metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
+        Assert.Contains(metrics.Samples, m => m.Name.StartsWith("vigil_", StringComparison.Ordinal));
         Assert.False(worker.HasExited, worker.Output);
     }
 
