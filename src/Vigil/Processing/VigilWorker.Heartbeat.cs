@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Workers;
+
 namespace Vigil.Processing;
 
 /// <content>The heartbeat loop, apart from the consume loop so a stuck consume loop is seen, not hidden.</content>
@@ -32,6 +35,53 @@ internal sealed partial class VigilWorker
             }
 
             await DelayQuietlyAsync(_options.HeartbeatInterval, token).ConfigureAwait(false);
+        }
+    }
+
+    private WorkerHeartbeat CreateHeartbeat()
+    {
+        var resources = SampleResources();
+        return new WorkerHeartbeat
+        {
+            WorkerId = WorkerId,
+            Host = Environment.MachineName,
+            ProcessId = Environment.ProcessId,
+            Queues = Queues,
+            Concurrency = _options.Concurrency,
+            Status = Status,
+            StartedAt = StartedAt,
+            HeartbeatAt = _timeProvider.GetUtcNow(),
+            LoopTickAt = LastLoopTick,
+            InFlight = InFlight,
+            Processed = Processed,
+            Failed = Failed,
+            CpuPercent = resources?.CpuPercent,
+            WorkingSetBytes = resources?.WorkingSetBytes,
+            GcHeapBytes = resources?.GcHeapBytes,
+            ThreadPoolQueueLength = resources?.ThreadPoolQueueLength,
+            Throughput = resources?.Throughput,
+            Version = VigilVersion,
+            HealthUrl = HealthUrl,
+        };
+    }
+
+    private WorkerResources? SampleResources()
+    {
+        var sampler = _services.GetService<IWorkerResourceSampler>();
+        if (sampler is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return sampler.Sample();
+        }
+        catch (Exception ex)
+        {
+            // A broken sampler must not cost the heartbeat that proves the worker alive.
+            Log.SamplerFailed(_logger, ex);
+            return null;
         }
     }
 }

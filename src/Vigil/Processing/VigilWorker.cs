@@ -155,8 +155,18 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
             _ = await WaitAllAsync(running, _options.AbandonGracePeriod + TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
         }
 
-        // The renewal loop ran until now so draining tasks kept their leases.
-        await _loopGeneration.CancelAsync().ConfigureAwait(false);
+        // The renewal loop ran until now so draining tasks kept their leases. Under the loops' lock: a restart that was
+        // under way has then finished, so the loops cancelled and awaited here are the current ones.
+        await _loopsLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _loopGeneration.CancelAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _loopsLock.Release();
+        }
+
         await _background.CancelAsync().ConfigureAwait(false);
         await WaitQuietlyAsync(Task.WhenAll(_renewLoop, _heartbeatLoop), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _status, WorkerStatuses.Stopped);
@@ -308,53 +318,6 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         {
             // A run's own failure is logged by the run; here only "did they end" matters.
             return tasks.All(t => t.IsCompleted);
-        }
-    }
-
-    private WorkerHeartbeat CreateHeartbeat()
-    {
-        var resources = SampleResources();
-        return new WorkerHeartbeat
-        {
-            WorkerId = WorkerId,
-            Host = Environment.MachineName,
-            ProcessId = Environment.ProcessId,
-            Queues = Queues,
-            Concurrency = _options.Concurrency,
-            Status = Status,
-            StartedAt = StartedAt,
-            HeartbeatAt = _timeProvider.GetUtcNow(),
-            LoopTickAt = LastLoopTick,
-            InFlight = InFlight,
-            Processed = Processed,
-            Failed = Failed,
-            CpuPercent = resources?.CpuPercent,
-            WorkingSetBytes = resources?.WorkingSetBytes,
-            GcHeapBytes = resources?.GcHeapBytes,
-            ThreadPoolQueueLength = resources?.ThreadPoolQueueLength,
-            Throughput = resources?.Throughput,
-            Version = VigilVersion,
-            HealthUrl = HealthUrl,
-        };
-    }
-
-    private WorkerResources? SampleResources()
-    {
-        var sampler = _services.GetService<IWorkerResourceSampler>();
-        if (sampler is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return sampler.Sample();
-        }
-        catch (Exception ex)
-        {
-            // A broken sampler must not cost the heartbeat that proves the worker alive.
-            Log.SamplerFailed(_logger, ex);
-            return null;
         }
     }
 }
