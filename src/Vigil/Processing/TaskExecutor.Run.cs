@@ -110,7 +110,11 @@ internal sealed partial class TaskExecutor
             TaskScheduler.Default);
 
         Log.Abandoned(_logger, task.Id, task.Attempt, _options.AbandonGracePeriod);
-        _onAbandoned($"the handler of task {task.Id} (type '{task.Type}') ignored its cancellation for {_options.AbandonGracePeriod} and was abandoned");
+        if (!inFlight.AbortToken.IsCancellationRequested)
+        {
+            // Not while shutting down: the process is ending anyway, and a recycle's exit code would misreport a plain stop.
+            _onAbandoned($"the handler of task {task.Id} (type '{task.Type}') ignored its cancellation for {_options.AbandonGracePeriod} and was abandoned");
+        }
 
         if (inFlight.LeaseLost)
         {

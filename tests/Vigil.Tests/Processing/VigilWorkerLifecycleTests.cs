@@ -76,6 +76,39 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task StopAsync_HandlerIgnoresAbort_AbandonedAndReleasedWithoutRecycleCode()
+    {
+        // Arrange
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.stubborn", async (_, _) =>
+        {
+            started.TrySetResult();
+            await gate.Task; // ignores its cancellation token on purpose
+        }), storage: Kind);
+        try
+        {
+            var id = await h.Client.EnqueueAsync("orders.stubborn", new OrderPayload(1));
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Act: 10 s grace, then abort, then 5 s abandon grace.
+            await h.StopAsync(advance: TimeSpan.FromSeconds(1));
+
+            // Assert
+            var released = await h.Storage.GetTaskAsync(id, CancellationToken.None);
+            Assert.Equal(TaskState.Queued, released!.State);
+            Assert.Equal(WorkerStatuses.Stopped, h.Worker.Status);
+            Assert.Null(h.ExitCode);
+            Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 2109);
+        }
+        finally
+        {
+            gate.TrySetResult();
+            await h.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task CancelAsync_QueuedTask_CancelledWithoutRunning()
     {
         var calls = 0;
