@@ -23,7 +23,8 @@ internal static class LuaScripts
         local WAKE = ARGV[7]
         local IDEM = '{' .. P .. '}:idem'
         local G = 'vigil'
-        local Q, K, S, D, L, M, sk
+        local Q, K, S, D, L, M
+        local sk
         -- Points every helper at one queue's keys (the {prefix:queue} hash tag).
         local function useQueue(q)
           Q = q
@@ -32,7 +33,6 @@ internal static class LuaScripts
           D = K .. ':d'
           L = K .. ':l'
           M = K .. ':m'
-          sk = nil
         end
         useQueue(ARGV[6])
         local function str(n) return string.format('%d', n) end
@@ -42,17 +42,37 @@ internal static class LuaScripts
           if from then redis.call('ZREM', K .. ':i:' .. from, id) end
           if to then redis.call('ZADD', K .. ':i:' .. to, order, id) end
         end
+        -- Statistics are summed in the script and written once per key at the end (flushStats), not per task.
+        local acc, mx, order = {}, {}, {}
         local function stat(ty, f, inc)
-          local first = sk == nil
-          if first then sk = K .. ':st:' .. minute end
-          redis.call('HINCRBY', sk, ty .. '|' .. f, inc)
-          if first and redis.call('ZADD', K .. ':sti', 'NX', minute, minute) == 1 and statTtl > 0 then
-            redis.call('EXPIRE', sk, statTtl)
+          sk = K .. ':st:' .. minute
+          local a = acc[sk]
+          if not a then
+            a = {}
+            acc[sk] = a
+            mx[sk] = {}
+            order[#order + 1] = {sk, K}
           end
+          local field = ty .. '|' .. f
+          a[field] = (a[field] or 0) + tonumber(inc)
         end
         local function statMax(ty, f, v)
-          local cur = tonumber(redis.call('HGET', sk, ty .. '|' .. f) or '0')
-          if v > cur then redis.call('HSET', sk, ty .. '|' .. f, str(v)) end
+          local m = mx[sk]
+          local field = ty .. '|' .. f
+          if not m[field] or v > m[field] then m[field] = v end
+        end
+        local function flushStats()
+          for _, entry in ipairs(order) do
+            local key, tag = entry[1], entry[2]
+            for field, inc in pairs(acc[key]) do redis.call('HINCRBY', key, field, str(inc)) end
+            for field, v in pairs(mx[key]) do
+              local cur = tonumber(redis.call('HGET', key, field) or '0')
+              if v > cur then redis.call('HSET', key, field, str(v)) end
+            end
+            if redis.call('ZADD', tag .. ':sti', 'NX', minute, minute) == 1 and statTtl > 0 then
+              redis.call('EXPIRE', key, statTtl)
+            end
+          end
         end
         local function ensureGroup()
           if redis.call('EXISTS', S) == 0 then redis.call('XGROUP', 'CREATE', S, G, '0', 'MKSTREAM') end
@@ -100,10 +120,12 @@ internal static class LuaScripts
         local orderMs = tonumber(ARGV[8])
         -- One global creation order (milliseconds × 1000 + a counter within the millisecond) sorts task lists newest
         -- first across queues, even for tasks enqueued in the same millisecond.
+        local last = redis.call('HMGET', ORDER, 'ms', 'n')
+        local counter = -1
+        if last[1] == ARGV[8] then counter = tonumber(last[2]) end
         local function nextOrder()
-          local c = 0
-          if redis.call('HGET', ORDER, 'ms') == ARGV[8] then c = redis.call('HINCRBY', ORDER, 'n', 1)
-          else redis.call('HSET', ORDER, 'ms', ARGV[8], 'n', '0') end
+          counter = counter + 1
+          local c = counter
           if c > 999 then c = 999 end
           return str(orderMs * 1000 + c)
         end
@@ -161,6 +183,8 @@ internal static class LuaScripts
             end
           end
         end
+        if counter >= 0 then redis.call('HSET', ORDER, 'ms', ARGV[8], 'n', str(counter)) end
+        flushStats()
         publish()
         return out
         """;
@@ -236,6 +260,7 @@ internal static class LuaScripts
             end
           end
         end
+        flushStats()
         return out
         """;
 
@@ -262,88 +287,98 @@ internal static class LuaScripts
         """;
 
     /// <summary>
-    /// Complete. ARGV[8] = id, [9] = worker, [10] = attempt, [11] = outcome (s, r, d, c, x), [12] = result, [13..15] =
-    /// error type, message, stack, [16] = retry-at µs, [17] = timed out (0/1), [18] = run time ticks.
-    /// Returns 1, or 0 when the lease was not held (nothing changed).
+    /// Complete a batch of attempts of one queue (each checked and applied on its own, all in one atomic step). ARGV[8]
+    /// on: 11 per completion: id, worker, attempt, outcome (s, r, d, c, x), result, error type, message, stack,
+    /// retry-at µs, timed out (0/1), run time ticks. Returns per completion 1, or 0 when the lease was not held
+    /// (nothing of that one changed).
     /// </summary>
     public const string Complete = Prelude + """
-        local id, worker, attempt, code = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
-        local key = tk(id)
-        local h = redis.call('HMGET', key, 'st', 'lo', 'a', 'n', 'sid', 'ty', 'o', 'ik', 'ma')
-        -- Fencing: only the holder of this attempt's lease may end it.
-        if h[1] ~= 'running' or h[2] ~= worker or h[3] ~= attempt then return 0 end
-        local k, ty, o = h[4], h[6], h[7]
-        local timedOut = ARGV[17] == '1'
-        local run = ARGV[18]
-        -- Acknowledge and remove the stream entry only now, in the same atomic step that stores the outcome.
-        if h[5] then
-          redis.call('XACK', S, G, h[5])
-          redis.call('XDEL', S, h[5])
+        local out = {}
+        local succeeded = false
+        local function completeOne(id, worker, attempt, code, result, eT, eM, eS, at, timedOut, run)
+          local key = tk(id)
+          local h = redis.call('HMGET', key, 'st', 'lo', 'a', 'n', 'sid', 'ty', 'o', 'ik', 'ma')
+          -- Fencing: only the holder of this attempt's lease may end it.
+          if h[1] ~= 'running' or h[2] ~= worker or h[3] ~= attempt then return 0 end
+          local k, ty, o = h[4], h[6], h[7]
+          -- Acknowledge and remove the stream entry only now, in the same atomic step that stores the outcome.
+          if h[5] then
+            redis.call('XACK', S, G, h[5])
+            redis.call('XDEL', S, h[5])
+          end
+          redis.call('ZREM', L, id)
+          redis.call('HDEL', key, 'lo', 'le', 'sid')
+          local function runStat()
+            stat(ty, 'rc', 1)
+            stat(ty, 'rt', run)
+            statMax(ty, 'rm', tonumber(run))
+          end
+          local function failStat()
+            stat(ty, 'f', 1)
+            if timedOut then stat(ty, 't', 1) end
+          end
+          local function errorFields()
+            redis.call('HSET', key, 'eT', eT, 'eM', eM, 'eS', eS, k .. ':eT', eT, k .. ':eM', eM, k .. ':eS', eS)
+          end
+          if code == 's' then
+            if result ~= '' then
+              redis.call('HSET', key, 'st', 'succeeded', 'f', nowS, k .. ':e', nowS, k .. ':o', 'succeeded', 'r', result)
+            else
+              redis.call('HSET', key, 'st', 'succeeded', 'f', nowS, k .. ':e', nowS, k .. ':o', 'succeeded')
+            end
+            redis.call('ZADD', K .. ':fd', nowS, id .. '|' .. ty)
+            move(id, 'running', 'succeeded', o)
+            idemRelease(id, h[8])
+            stat(ty, 's', 1)
+            runStat()
+            succeeded = true
+            finish(key)
+          elseif code == 'r' then
+            redis.call('HSET', key, 'st', 'retrying', 'du', at, k .. ':e', nowS, k .. ':o', timedOut and 'timed-out' or 'failed')
+            errorFields()
+            redis.call('ZADD', D, at, id)
+            move(id, 'running', 'retrying', o)
+            failStat()
+            stat(ty, 'r', 1)
+            runStat()
+            if tonumber(at) <= now then wake() end
+          elseif code == 'd' then
+            redis.call('HSET', key, 'st', 'dead', 'f', nowS, k .. ':e', nowS, k .. ':o', 'dead')
+            errorFields()
+            redis.call('ZADD', K .. ':fx', nowS, id .. '|' .. ty)
+            move(id, 'running', 'dead', o)
+            idemRelease(id, h[8])
+            failStat()
+            stat(ty, 'd', 1)
+            runStat()
+            finish(key)
+          elseif code == 'c' then
+            redis.call('HSET', key, 'st', 'cancelled', 'f', nowS, k .. ':e', nowS, k .. ':o', 'cancelled')
+            redis.call('ZADD', K .. ':fd', nowS, id .. '|' .. ty)
+            move(id, 'running', 'cancelled', o)
+            idemRelease(id, h[8])
+            runStat()
+            finish(key)
+          else
+            -- Released unrun at shutdown: queued again, and this attempt does not count against the budget.
+            promote()
+            ensureGroup()
+            local sid = redis.call('XADD', S, '*', 'id', id)
+            redis.call('HSET', key, 'st', 'queued', 'sid', sid, 'rs', nowS, 'ma', tonumber(h[9]) + 1,
+              k .. ':e', nowS, k .. ':o', 'released')
+            move(id, 'running', 'queued', o)
+            wake()
+          end
+          return 1
         end
-        redis.call('ZREM', L, id)
-        redis.call('HDEL', key, 'lo', 'le', 'sid')
-        local function runStat()
-          stat(ty, 'rc', 1)
-          stat(ty, 'rt', run)
-          statMax(ty, 'rm', tonumber(run))
+        for i = 8, #ARGV, 11 do
+          out[#out + 1] = completeOne(ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7],
+            ARGV[i+8], ARGV[i+9] == '1', ARGV[i+10])
         end
-        local function failStat()
-          stat(ty, 'f', 1)
-          if timedOut then stat(ty, 't', 1) end
-        end
-        local function errorFields()
-          redis.call('HSET', key, 'eT', ARGV[13], 'eM', ARGV[14], 'eS', ARGV[15],
-            k .. ':eT', ARGV[13], k .. ':eM', ARGV[14], k .. ':eS', ARGV[15])
-        end
-        if code == 's' then
-          redis.call('HSET', key, 'st', 'succeeded', 'f', nowS, k .. ':e', nowS, k .. ':o', 'succeeded')
-          if ARGV[12] ~= '' then redis.call('HSET', key, 'r', ARGV[12]) end
-          redis.call('ZADD', K .. ':fd', nowS, id .. '|' .. ty)
-          move(id, 'running', 'succeeded', o)
-          idemRelease(id, h[8])
-          stat(ty, 's', 1)
-          runStat()
-          redis.call('HSET', M, 'ok', nowS)
-          finish(key)
-        elseif code == 'r' then
-          local at = ARGV[16]
-          redis.call('HSET', key, 'st', 'retrying', 'du', at, k .. ':e', nowS, k .. ':o', timedOut and 'timed-out' or 'failed')
-          errorFields()
-          redis.call('ZADD', D, at, id)
-          move(id, 'running', 'retrying', o)
-          failStat()
-          stat(ty, 'r', 1)
-          runStat()
-          if tonumber(at) <= now then wake() end
-        elseif code == 'd' then
-          redis.call('HSET', key, 'st', 'dead', 'f', nowS, k .. ':e', nowS, k .. ':o', 'dead')
-          errorFields()
-          redis.call('ZADD', K .. ':fx', nowS, id .. '|' .. ty)
-          move(id, 'running', 'dead', o)
-          idemRelease(id, h[8])
-          failStat()
-          stat(ty, 'd', 1)
-          runStat()
-          finish(key)
-        elseif code == 'c' then
-          redis.call('HSET', key, 'st', 'cancelled', 'f', nowS, k .. ':e', nowS, k .. ':o', 'cancelled')
-          redis.call('ZADD', K .. ':fd', nowS, id .. '|' .. ty)
-          move(id, 'running', 'cancelled', o)
-          idemRelease(id, h[8])
-          runStat()
-          finish(key)
-        else
-          -- Released unrun at shutdown: queued again, and this attempt does not count against the budget.
-          promote()
-          ensureGroup()
-          local sid = redis.call('XADD', S, '*', 'id', id)
-          redis.call('HSET', key, 'st', 'queued', 'sid', sid, 'rs', nowS, 'ma', tonumber(h[9]) + 1,
-            k .. ':e', nowS, k .. ':o', 'released')
-          move(id, 'running', 'queued', o)
-          wake()
-        end
+        if succeeded then redis.call('HSET', M, 'ok', nowS) end
+        flushStats()
         publish()
-        return 1
+        return out
         """;
 
     /// <summary>Cancel. ARGV[8] = id. Returns 1 when cancelled or its cancellation requested, 0 otherwise.</summary>
