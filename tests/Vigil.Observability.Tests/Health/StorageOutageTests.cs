@@ -7,8 +7,13 @@ namespace Vigil.Observability.Tests.Health;
 public sealed class StorageOutageTests : IClassFixture<RedisServer>
 {
     private readonly RedisServer _redis;
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
-    public StorageOutageTests(RedisServer redis) => _redis = redis;
+    public StorageOutageTests(RedisServer redis, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _redis = redis;
+        _output = output;
+    }
 
     [Fact]
     public async Task HealthReady_RedisStoppedThenStarted_FailsWithinItsTimeoutAndRecoversByItself()
@@ -29,6 +34,7 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         var (status, report) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
             () => host.GetHealthAsync("/health/ready"), r => r.Status == 503, TimeSpan.FromSeconds(10), "ready to fail");
         var detectedAfter = stopped.Elapsed;
+        _output.WriteLine($"/health/ready failed {detectedAfter.TotalSeconds:0.00} s after Redis stopped");
 
         // Assert 1: the first request after the stop fails within the timeout (plus the poll's own spacing).
         Assert.Equal(503, status);
@@ -39,8 +45,10 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
 
         // Act 2: start Redis again; nobody touches the web process.
         await _redis.StartAsync();
+        var restarted = Stopwatch.StartNew();
         var (recovered, after) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
             () => host.GetHealthAsync("/health/ready"), r => r.Status == 200, TimeSpan.FromSeconds(30), "ready to recover");
+        _output.WriteLine($"/health/ready recovered {restarted.Elapsed.TotalSeconds:0.00} s after Redis restarted");
 
         // Assert 2: ready again; the whole report heals (the worker re-registers, probes flow again); the sentinel
         // announced the outage and the recovery.

@@ -7,7 +7,7 @@ using Vigil.Tasks;
 namespace Vigil.Observability.Tests.Processes;
 
 /// <summary>Real <c>vigil</c> processes on a shared SQLite file: the faults the observability exists for.</summary>
-public sealed class WorkerProcessTests : IDisposable
+public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(1);
@@ -59,6 +59,7 @@ public sealed class WorkerProcessTests : IDisposable
             r => r.Component("vigil.workers", "worker:" + zombieId)?.GetProperty("status").GetString() == "Unhealthy",
             TimeSpan.FromSeconds(30), $"/health to name the zombie {zombieId}");
         var namedAfter = frozenAt.Elapsed;
+        output.WriteLine($"zombie {zombieId} named unhealthy {namedAfter.TotalSeconds:0.0} s after it froze");
 
         // Assert: named within two probe intervals (plus the probe deadline and the heartbeat it is read from).
         var description = named.Component("vigil.workers", "worker:" + zombieId)!.Value.GetProperty("description").GetString()!;
@@ -74,6 +75,7 @@ public sealed class WorkerProcessTests : IDisposable
 
         // Assert: the ladder ran its three steps, and the zombie exited with the unresponsive code.
         var exitCode = await zombie.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"zombie exited with {exitCode} {frozenAt.Elapsed.TotalSeconds:0.0} s after it froze");
         Assert.True(exitCode == VigilExitCodes.Unresponsive, $"exit {exitCode}\n{zombie.Output}");
         Assert.Contains("recovery step 1", zombie.Output, StringComparison.Ordinal);
         Assert.Contains("recovery step 2", zombie.Output, StringComparison.Ordinal);
