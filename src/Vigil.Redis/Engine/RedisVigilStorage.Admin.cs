@@ -209,22 +209,33 @@ internal sealed partial class RedisVigilStorage
     {
         var now = _timeProvider.GetUtcNow();
         var queues = await GetQueueNamesAsync(cancellationToken).ConfigureAwait(false);
+        var liveWorkers = (await GetWorkersAsync(cancellationToken).ConfigureAwait(false)).Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
         long removed = 0;
         foreach (var queue in queues)
         {
+            // The private queue of a worker that is gone may be dropped once it is empty; shared queues stay.
+            var droppable = TaskNames.IsPrivateQueue(queue) && !liveWorkers.Contains(queue[TaskNames.PrivateQueuePrefix.Length..]);
+
             // Bounded batches keep each script short, so other clients are never blocked for long.
             for (var round = 0; round < 100_000; round++)
             {
-                var args = QueueArgs(queue, now, 4);
+                var args = QueueArgs(queue, now, 5);
                 args[FirstArg] = ToMicros(finishedBefore);
                 args[FirstArg + 1] = ToMicros(deadBefore);
                 args[FirstArg + 2] = ToMicros(statisticsBefore);
                 args[FirstArg + 3] = PurgeBatch;
-                var ids = (RedisValue[])(await RunAsync("purge", db => PurgeScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), cancellationToken).ConfigureAwait(false))!;
+                args[FirstArg + 4] = droppable ? "1" : "0";
+                var answer = (RedisResult[])(await RunAsync("purge", db => PurgeScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), cancellationToken).ConfigureAwait(false))!;
+                var ids = (RedisValue[])answer[0]!;
                 if (ids.Length > 0)
                 {
                     await RunAsync("purge", db => db.HashDeleteAsync(_keys.Ids, ids), cancellationToken).ConfigureAwait(false);
                     removed += ids.Length;
+                }
+
+                if ((int)answer[1] == 1)
+                {
+                    await RunAsync("purge", db => db.SetRemoveAsync(_keys.Queues, queue), cancellationToken).ConfigureAwait(false);
                 }
 
                 if (ids.Length < PurgeBatch)

@@ -448,8 +448,8 @@ internal static class LuaScripts
         """;
 
     /// <summary>
-    /// Purge one batch. ARGV[8] = finished-before µs, [9] = dead-before µs, [10] = statistics-before µs, [11] = batch size.
-    /// Returns the ids removed.
+    /// Purge one batch. ARGV[8] = finished-before µs, [9] = dead-before µs, [10] = statistics-before µs, [11] = batch size,
+    /// [12] = '1' to drop the queue's keys once it has no task. Returns {ids removed, 1 when the queue was dropped}.
     /// </summary>
     public const string Purge = Prelude + """
         local limit = tonumber(ARGV[11])
@@ -484,7 +484,26 @@ internal static class LuaScripts
         end
         local ok = redis.call('HGET', M, 'ok')
         if ok and tonumber(ok) < tonumber(ARGV[10]) then redis.call('HDEL', M, 'ok') end
-        return out
+        local dropped = 0
+        if #out < limit then
+          if redis.call('EXISTS', S) == 1 then
+            -- Forget consumers (one per worker process that ever claimed here) that hold nothing and were idle an hour.
+            for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', S, G)) do
+              local name, pending, idle = nil, 0, 0
+              for j = 1, #c, 2 do
+                if c[j] == 'name' then name = c[j + 1] elseif c[j] == 'pending' then pending = c[j + 1] elseif c[j] == 'idle' then idle = c[j + 1] end
+              end
+              if name and pending == 0 and idle > 3600000 then redis.call('XGROUP', 'DELCONSUMER', S, G, name) end
+            end
+          end
+          -- A queue with no task left whose caller says it may go (a vanished worker's private queue): drop its keys.
+          if ARGV[12] == '1' and redis.call('ZCARD', K .. ':i:all') == 0 and redis.call('ZCARD', D) == 0 then
+            for _, m in ipairs(redis.call('ZRANGE', K .. ':sti', 0, -1)) do redis.call('DEL', K .. ':st:' .. m) end
+            redis.call('DEL', S, D, L, M, K .. ':sti', K .. ':fd', K .. ':fx')
+            dropped = 1
+          end
+        end
+        return {out, dropped}
         """;
 
     /// <summary>
