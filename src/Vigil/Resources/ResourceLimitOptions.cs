@@ -11,7 +11,10 @@ public sealed class ResourceLimitOptions
     /// <summary>The working-set ceiling in bytes; <see langword="null"/> for none. Default none.</summary>
     public long? MaxWorkingSetBytes { get; set; }
 
-    /// <summary>The most attempts the worker finishes before it recycles; <see langword="null"/> for no limit. Default none.</summary>
+    /// <summary>
+    /// The most attempts the worker finishes (every attempt counts, sentinel probes included) before it recycles;
+    /// <see langword="null"/> for no limit. Default none.
+    /// </summary>
     public long? MaxTasks { get; set; }
 
     /// <summary>How often the limits are checked. Default 1 s.</summary>

@@ -121,6 +121,26 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.False(successor.HasExited, successor.Output);
     }
 
+    [Fact]
+    public async Task MaxTasks_Reached_WorkerExitsWithRecycleCodeAfterFinishingItsTasks()
+    {
+        await using var store = await StorageClient.OpenSqliteAsync(Db);
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await store.Client.EnqueueJsonAsync("demo.noop", "{}", new EnqueueOptions { Queue = "few" }));
+        }
+
+        var worker = StartWorker(["--queues", "few", "--max-tasks", "3"], queues: false);
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == VigilExitCodes.Recycle, $"exit {exitCode}\n{worker.Output}");
+        Assert.Contains("the limit is 3", worker.Output, StringComparison.Ordinal);
+        var tasks = await Task.WhenAll(ids.Select(id => store.Client.GetTaskAsync(id).AsTask()));
+        Assert.True(tasks.Count(t => t!.State == TaskState.Succeeded) >= 3);
+        Assert.DoesNotContain(tasks, t => t!.State == TaskState.Running);
+    }
+
     private CliProcess StartWorker(params string[] extra) => StartWorker(extra, queues: true);
 
     private CliProcess StartWorker(string[] extra, bool queues, string grace = "1s")
