@@ -134,6 +134,46 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
         Assert.Equal(workerA, (await storage.GetTaskAsync(probe.Id, CancellationToken.None))!.Timeline[^1].WorkerId);
     }
 
+    [Fact]
+    public async Task Worker_IdleThenFiftyThousandNoopTasks_MeasuresIdleCpuAndDrainRate()
+    {
+        // Arrange: one idle worker process.
+        const int Count = 50_000;
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
+        var storage = await CreateStorageAsync(server.Url);
+        await using var owned = (IAsyncDisposable)storage;
+        var worker = StartWorker(server.Url, "bench", 64);
+        await WorkerIdAsync(worker);
+        await Poll.UntilAsync(async () => (await storage.GetWorkersAsync(CancellationToken.None)).Count == 1, TimeSpan.FromSeconds(30), "the worker's heartbeat");
+
+        // Act 1: its CPU while idle (waiting for work on the pub/sub wake-up, plus heartbeats, watchdog and sentinel).
+        using var process = Process.GetProcessById(worker.Id);
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(10)); // measuring idleness itself: there is no condition to poll for
+        process.Refresh();
+        var idleCpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100;
+
+        // Act 2: enqueue 50,000 demo.noop tasks up front, then time the worker draining them.
+        for (var i = 0; i < Count; i += 1000)
+        {
+            await storage.EnqueueAsync(
+                Enumerable.Range(0, 1000).Select(_ => new NewTask { Id = Guid.NewGuid().ToString("N"), Type = "demo.noop", Queue = "bench", Payload = "{}", MaxAttempts = 3 }).ToList(),
+                CancellationToken.None);
+        }
+
+        var drain = Stopwatch.StartNew();
+        await Poll.UntilAsync(
+            async () => (await storage.ListTasksAsync(new TaskQuery { Queue = "bench", Type = "demo.noop", State = TaskState.Succeeded, Limit = 1 }, CancellationToken.None)).Total == Count,
+            TimeSpan.FromMinutes(5), "the worker to drain 50,000 tasks", TimeSpan.FromMilliseconds(100));
+        var rate = Count / drain.Elapsed.TotalSeconds;
+
+        // Assert (loose: the machine is shared; the figures go to the README).
+        output.WriteLine($"idle worker process CPU {idleCpu:0.00} % of one core; drained {Count} demo.noop tasks at {rate:N0} tasks/s (concurrency 64)");
+        Assert.True(idleCpu < 10, $"idle CPU {idleCpu:0.0} %");
+        Assert.True(rate > 500, $"drain {rate:N0} tasks/s");
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)
