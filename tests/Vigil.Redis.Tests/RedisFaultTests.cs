@@ -105,6 +105,40 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EnqueueAsync_WithEnqueueWait_RedisBackWithinTheWait_IsStored()
+    {
+        // Arrange: enqueue may wait up to 15 s for Redis; Redis is down when it starts.
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true, AppendFsync = "always" });
+        var storage = RedisStorage.Create(
+            new RedisStorageOptions
+            {
+                Configuration = server.Url,
+                KeyPrefix = TestSupport.UniquePrefix("wait"),
+                EnqueueWaitWhenUnavailable = TimeSpan.FromSeconds(15),
+                OperationTimeout = OperationTimeout,
+                ConnectTimeout = ConnectTimeout,
+                PingInterval = PingInterval,
+                PingTimeout = PingTimeout,
+            },
+            TimeProvider.System);
+        await using var owned = (IAsyncDisposable)storage;
+        await storage.InitializeAsync(CancellationToken.None);
+        await server.KillAsync();
+        var task = TestSupport.Task();
+
+        // Act: the enqueue starts while Redis is down; Redis comes back a moment later.
+        var enqueue = storage.EnqueueAsync([task], CancellationToken.None).AsTask();
+        var stillWaiting = await Task.WhenAny(enqueue, Task.Delay(TimeSpan.FromMilliseconds(500))) != enqueue;
+        await server.StartAsync();
+        var result = await enqueue.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Assert
+        Assert.True(stillWaiting, "the enqueue did not wait for Redis");
+        Assert.Equal(new EnqueueResult(task.Id, false), Assert.Single(result));
+        Assert.Equal(TaskState.Queued, (await storage.GetTaskAsync(task.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task Blackhole_WatchdogRebuildsTheConnectionOnceThePathHeals()
     {
         // Arrange: the storage talks to Redis through a proxy that can silently stop forwarding.

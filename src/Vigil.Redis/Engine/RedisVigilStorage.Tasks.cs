@@ -9,6 +9,7 @@ internal sealed partial class RedisVigilStorage
 {
     private const int EnqueueFieldsPerTask = 10;
     private const int ClaimFieldsPerTask = 13;
+    private const int MaxRememberedClaims = 100_000;
 
     // The queue of each task this process claimed, so renewals and completions need no lookup round trip.
     private readonly ConcurrentDictionary<string, string> _claimedQueues = new(StringComparer.Ordinal);
@@ -102,6 +103,12 @@ internal sealed partial class RedisVigilStorage
         if (request.MaxCount <= 0 || request.Queues.Count == 0)
         {
             return [];
+        }
+
+        if (_claimedQueues.Count > MaxRememberedClaims)
+        {
+            // Only a cache (the id index answers too): bound it against tasks whose completion never came here.
+            _claimedQueues.Clear();
         }
 
         var now = _timeProvider.GetUtcNow();
