@@ -119,7 +119,7 @@ public sealed class RedisPerformanceTests(ITestOutputHelper output)
         var median = latencies[latencies.Count / 2];
         var p95 = latencies[(int)(latencies.Count * 0.95)];
         output.WriteLine($"idle CPU {idleCpuPercent:0.00} % of one core; enqueue-to-start latency median {median:0.0} ms, p95 {p95:0.0} ms, max {latencies[^1]:0.0} ms");
-        Assert.True(idleCpuPercent < 10, $"idle CPU {idleCpuPercent:0.0} %");
+        Assert.True(idleCpuPercent < 25, $"idle CPU {idleCpuPercent:0.0} % (a busy-polling loop would use a whole core)");
         Assert.True(median < 200, $"median latency {median:0} ms (a poll would be ~500 ms)");
     }
 

@@ -170,7 +170,7 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
 
         // Assert (loose: the machine is shared; the figures go to the README).
         output.WriteLine($"idle worker process CPU {idleCpu:0.00} % of one core; drained {Count} demo.noop tasks at {rate:N0} tasks/s (concurrency 64)");
-        Assert.True(idleCpu < 10, $"idle CPU {idleCpu:0.0} %");
+        Assert.True(idleCpu < 30, $"idle CPU {idleCpu:0.0} % (a busy-polling worker would use a whole core)");
         Assert.True(rate > 500, $"drain {rate:N0} tasks/s");
     }
 
