@@ -60,6 +60,28 @@ public sealed class ServerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queues_WorkerPrivateQueues_HiddenUnlessAll()
+    {
+        // Arrange: the sentinel's worker probe creates the embedded worker's private queue.
+        static string[] Names(CliResult result) =>
+            [.. JsonDocument.Parse(result.StandardOutput).RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
+
+        var all = await Poll.UntilAsync(
+            async () => Names(await Cli("queues", "--all", "--json")),
+            names => names.Any(n => n.StartsWith("_worker.", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60),
+            "the worker's private queue to appear");
+
+        // Act
+        var shown = Names(await Cli("queues", "--json"));
+
+        // Assert
+        Assert.Contains("default", all);
+        Assert.Contains("default", shown);
+        Assert.DoesNotContain(shown, n => n.StartsWith("_worker.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Server_EnqueueFromCli_TaskSucceedsWithResult()
     {
         // Arrange: the root redirects to the dashboard, which the server mounts.

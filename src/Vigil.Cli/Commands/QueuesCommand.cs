@@ -3,20 +3,31 @@ using System.Globalization;
 using Spectre.Console;
 using Vigil.Cli.Hosting;
 using Vigil.Cli.Output;
+using Vigil.Tasks;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary><c>vigil queues</c>: depth, running, dead and waiting age of every queue.</summary>
 internal static class QueuesCommand
 {
+    // Workers' private queues (probe targets) are plumbing: shown only when asked for.
+    private static readonly Option<bool> All = new("--all")
+    {
+        Description = "Also show the workers' private queues (_worker.*), where worker probes go.",
+    };
+
     public static Command Create()
     {
-        var command = new Command("queues", "Show every queue: ready, delayed, running and dead tasks, oldest wait, last success.") { CommonOptions.Json };
+        var command = new Command("queues", "Show every queue: ready, delayed, running and dead tasks, oldest wait, last success.") { CommonOptions.Json, All };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var session = await VigilSession.OpenAsync(parse.GetRequiredValue(CommonOptions.Storage), cancellationToken).ConfigureAwait(false);
             await using var sessionDisposal = session.ConfigureAwait(false);
             var queues = await session.Client.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
+            if (!parse.GetValue(All))
+            {
+                queues = [.. queues.Where(q => !TaskNames.IsPrivateQueue(q.Name))];
+            }
 
             if (parse.GetValue(CommonOptions.Json))
             {
