@@ -19,20 +19,15 @@ public class VigilWorkerLifecycleTests
     public async Task StopAsync_InFlightFinishesWithinGrace_TaskSucceededAndRecordRemoved()
     {
         // Arrange
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", async (_, ctx) =>
-        {
-            started.TrySetResult();
-            await gate.Task.WaitAsync(ctx.CancellationToken);
-        }), storage: Kind);
+        var held = new HeldHandler();
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", (_, ctx) => held.RunAsync(ctx.CancellationToken)), storage: Kind);
         var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(1));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await held.WaitUntilStartedAsync();
 
         // Act: stop while it runs; it finishes inside the grace period.
         var stop = h.Host.StopAsync();
         await h.WaitUntilAsync(() => h.Worker.Status == WorkerStatuses.Draining, "the worker drains");
-        gate.SetResult();
+        held.Release();
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Assert
@@ -79,17 +74,14 @@ public class VigilWorkerLifecycleTests
     public async Task StopAsync_HandlerIgnoresAbort_AbandonedAndReleasedWithoutRecycleCode()
     {
         // Arrange
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.stubborn", async (_, _) =>
-        {
-            started.TrySetResult();
-            await gate.Task; // ignores its cancellation token on purpose
-        }), storage: Kind);
+        var held = new HeldHandler();
+        var h = await VigilHarness.StartAsync(
+            b => b.AddHandler<OrderPayload>("orders.stubborn", (_, _) => held.RunAsync(CancellationToken.None)), // ignores its cancellation token on purpose
+            storage: Kind);
         try
         {
             var id = await h.Client.EnqueueAsync("orders.stubborn", new OrderPayload(1));
-            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await held.WaitUntilStartedAsync();
 
             // Act: 10 s grace, then abort, then 5 s abandon grace.
             await h.StopAsync(advance: TimeSpan.FromSeconds(1));
@@ -103,7 +95,7 @@ public class VigilWorkerLifecycleTests
         }
         finally
         {
-            gate.TrySetResult();
+            held.Release();
             await h.DisposeAsync();
         }
     }
@@ -271,22 +263,17 @@ public class VigilWorkerLifecycleTests
     public async Task RestartConsumeLoopsAsync_TaskInFlight_TaskKeepsLeaseAndSucceeds()
     {
         // Arrange
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", async (_, ctx) =>
-        {
-            started.TrySetResult();
-            await gate.Task.WaitAsync(ctx.CancellationToken);
-        }), storage: Kind);
+        var held = new HeldHandler();
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.pay", (_, ctx) => held.RunAsync(ctx.CancellationToken)), storage: Kind);
         var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(1));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await held.WaitUntilStartedAsync();
 
         // Act: restart the loops, then let 45 s pass (1.5 lease lengths, under the 1 min timeout): only renewals keep the lease.
         await h.Worker.RestartConsumeLoopsAsync("test", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         var until = h.Time.GetUtcNow() + TimeSpan.FromSeconds(45);
         await h.WaitUntilAsync(() => h.Time.GetUtcNow() >= until, "45 s pass", advance: TimeSpan.FromMilliseconds(500));
         var running = await h.Client.GetTaskAsync(id);
-        gate.SetResult();
+        held.Release();
 
         // Assert
         Assert.Equal(TaskState.Running, running!.State);
@@ -302,15 +289,11 @@ public class VigilWorkerLifecycleTests
     public async Task WorkerProbe_AllSlotsBusy_ServedThroughReserveSlot()
     {
         // Arrange: one slot, held by a long task.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
-        {
-            started.TrySetResult();
-            await gate.Task.WaitAsync(ctx.CancellationToken);
-        }), options: o => o.Concurrency = 1, storage: Kind);
+        var held = new HeldHandler();
+        await using var h = await VigilHarness.StartAsync(
+            b => b.AddHandler<OrderPayload>("orders.long", (_, ctx) => held.RunAsync(ctx.CancellationToken)), options: o => o.Concurrency = 1, storage: Kind);
         var longTask = await h.Client.EnqueueAsync("orders.long", new OrderPayload(1));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await held.WaitUntilStartedAsync();
         var waiting = await h.Client.EnqueueAsync("orders.long", new OrderPayload(2));
 
         // Act
@@ -320,7 +303,7 @@ public class VigilWorkerLifecycleTests
         // Assert: the probe ran beside the long task; the shared backlog still waits for the one real slot.
         Assert.Equal(TaskState.Running, (await h.Client.GetTaskAsync(longTask))!.State);
         Assert.Equal(TaskState.Queued, (await h.Client.GetTaskAsync(waiting))!.State);
-        gate.SetResult();
+        held.Release();
         await h.WaitForStateAsync(waiting, TaskState.Succeeded);
     }
 
@@ -353,20 +336,18 @@ public class VigilWorkerLifecycleTests
     public async Task Complete_StorageRefusesBriefly_OutcomeKeptAndStoredOnRetry()
     {
         // Arrange
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new HeldHandler();
         await using var h = await VigilHarness.StartAsync(b => b.AddHandler<OrderPayload, int>("orders.pay", async (p, ctx) =>
         {
-            started.TrySetResult();
-            await gate.Task.WaitAsync(ctx.CancellationToken);
+            await held.RunAsync(ctx.CancellationToken);
             return p.Id;
         }), storage: Kind, faulty: true);
         var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(5));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await held.WaitUntilStartedAsync();
 
         // Act: the handler finishes while completions fail; they come back a moment later.
         h.Faults.Failing.Add("CompleteAsync");
-        gate.SetResult();
+        held.Release();
         await h.WaitUntilAsync(() => h.Logs.GetSnapshot().Any(r => r.Id.Id == 2110), "a completion failed and is retried");
         h.Faults.Failing.Remove("CompleteAsync");
         var done = await h.WaitForStateAsync(id, TaskState.Succeeded, advance: TimeSpan.FromMilliseconds(250));
@@ -454,6 +435,27 @@ public class VigilWorkerLifecycleTests
             return found is not null;
         }, "a matching heartbeat", advance: TimeSpan.FromMilliseconds(500));
         return found!;
+    }
+
+    /// <summary>
+    /// A handler body that tells the test it started, then holds its slot until the test calls <see cref="Release"/>
+    /// (or the token it was given is cancelled).
+    /// </summary>
+    private sealed class HeldHandler
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask RunAsync(CancellationToken cancellationToken)
+        {
+            _started.TrySetResult();
+            await _gate.Task.WaitAsync(cancellationToken);
+        }
+
+        /// <summary>Waits (10 s bound) until the handler runs.</summary>
+        public Task WaitUntilStartedAsync() => _started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        public void Release() => _gate.TrySetResult();
     }
 }
 
