@@ -33,7 +33,7 @@ public sealed class CliArgumentsTests : IDisposable
     public async Task Parse_BadArgument_PrintsMessageAndExits2(string[] args, string expected)
     {
         // Act
-        var result = await CliProcess.RunAsync(args);
+        var result = await VigilCli.RunAsync(args);
 
         // Assert
         AssertUsageError(result, expected);
@@ -42,7 +42,7 @@ public sealed class CliArgumentsTests : IDisposable
     [Fact]
     public async Task Enqueue_MalformedJson_NamesPositionAndExits2()
     {
-        var result = await CliProcess.RunAsync(["enqueue", "demo.sleep", "{\"ms\": 5", "--storage", Storage]);
+        var result = await VigilCli.RunAsync(["enqueue", "demo.sleep", "{\"ms\": 5", "--storage", Storage]);
 
         AssertUsageError(result, "Payload '{\"ms\": 5' is not valid JSON at line 1");
     }
@@ -52,7 +52,7 @@ public sealed class CliArgumentsTests : IDisposable
     [InlineData("", "Task type is empty")]
     public async Task Enqueue_BadTypeName_Exits2(string type, string expected)
     {
-        var result = await CliProcess.RunAsync(["enqueue", type, "{}", "--storage", Storage]);
+        var result = await VigilCli.RunAsync(["enqueue", type, "{}", "--storage", Storage]);
 
         AssertUsageError(result, expected);
     }
@@ -60,7 +60,7 @@ public sealed class CliArgumentsTests : IDisposable
     [Fact]
     public async Task Enqueue_BadQueueName_Exits2()
     {
-        var result = await CliProcess.RunAsync(["enqueue", "demo.noop", "{}", "--queue", "no/slash", "--storage", Storage]);
+        var result = await VigilCli.RunAsync(["enqueue", "demo.noop", "{}", "--queue", "no/slash", "--storage", Storage]);
 
         AssertUsageError(result, "Queue name 'no/slash' is invalid");
     }
@@ -68,7 +68,7 @@ public sealed class CliArgumentsTests : IDisposable
     [Fact]
     public async Task AnyCommand_InvalidStorageEnvironmentVariable_Exits2()
     {
-        var result = await CliProcess.RunAsync(["queues"], new Dictionary<string, string?> { ["VIGIL_STORAGE"] = "mysql://db" });
+        var result = await VigilCli.RunAsync(["queues"], new Dictionary<string, string?> { ["VIGIL_STORAGE"] = "mysql://db" });
 
         AssertUsageError(result, "VIGIL_STORAGE: Storage 'mysql://db' is not understood (unknown scheme 'mysql')");
     }
@@ -81,7 +81,7 @@ public sealed class CliArgumentsTests : IDisposable
         await File.WriteAllTextAsync(blocker, "x");
 
         // Act
-        var result = await CliProcess.RunAsync(["queues", "--storage", $"sqlite:{blocker}/sub/vigil.db"]);
+        var result = await VigilCli.RunAsync(["queues", "--storage", $"sqlite:{blocker}/sub/vigil.db"]);
 
         // Assert
         AssertUsageError(result, $"Cannot create the database folder '{blocker}/sub'");
@@ -95,7 +95,7 @@ public sealed class CliArgumentsTests : IDisposable
         await File.WriteAllTextAsync(path, "these are my notes, not a database\n");
 
         // Act
-        var result = await CliProcess.RunAsync(["tasks", "list", "--storage", "sqlite:" + path]);
+        var result = await VigilCli.RunAsync(["tasks", "list", "--storage", "sqlite:" + path]);
 
         // Assert
         AssertUsageError(result, path);
@@ -116,7 +116,7 @@ public sealed class CliArgumentsTests : IDisposable
         }
 
         // Act
-        var result = await CliProcess.RunAsync(["enqueue", "demo.noop", "{}", "--storage", "sqlite:" + path]);
+        var result = await VigilCli.RunAsync(["enqueue", "demo.noop", "{}", "--storage", "sqlite:" + path]);
 
         // Assert
         AssertUsageError(result, "is not a Vigil database");
@@ -137,7 +137,7 @@ public sealed class CliArgumentsTests : IDisposable
     [InlineData("delete")]
     public async Task Tasks_UnknownId_Exits2(string verb)
     {
-        var result = await CliProcess.RunAsync(["tasks", verb, "0123456789abcdef0123456789abcdef", "--storage", Storage]);
+        var result = await VigilCli.RunAsync(["tasks", verb, "0123456789abcdef0123456789abcdef", "--storage", Storage]);
 
         AssertUsageError(result, "Task '0123456789abcdef0123456789abcdef' was not found in sqlite:");
     }
@@ -146,12 +146,12 @@ public sealed class CliArgumentsTests : IDisposable
     public async Task Enqueue_PayloadOverConfiguredLimit_NamesLimitAndExits2()
     {
         var payload = "{\"data\":\"" + new string('x', 300) + "\"}";
-        var result = await CliProcess.RunAsync(
+        var result = await VigilCli.RunAsync(
             ["enqueue", "demo.echo", payload, "--storage", Storage],
             new Dictionary<string, string?> { ["Vigil__MaxPayloadBytes"] = "100" });
 
         AssertUsageError(result, "over the limit of 100 bytes");
-        var list = await CliProcess.RunAsync(["tasks", "list", "--json", "--storage", Storage]);
+        var list = await VigilCli.RunAsync(["tasks", "list", "--json", "--storage", Storage]);
         Assert.Contains("\"total\": 0", list.StandardOutput);
     }
 
@@ -162,7 +162,7 @@ public sealed class CliArgumentsTests : IDisposable
         var home = _temp.File("home");
 
         // Act
-        var result = await CliProcess.RunAsync(["queues"], new Dictionary<string, string?> { ["VIGIL_HOME"] = home });
+        var result = await VigilCli.RunAsync(["queues"], new Dictionary<string, string?> { ["VIGIL_HOME"] = home });
 
         // Assert
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -179,7 +179,7 @@ public sealed class CliArgumentsTests : IDisposable
         var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
 
         // Act
-        var result = await CliProcess.RunAsync(["server", "--urls", url, "--storage", Storage], timeout: TimeSpan.FromSeconds(90));
+        var result = await VigilCli.RunAsync(["server", "--urls", url, "--storage", Storage], timeout: TimeSpan.FromSeconds(90));
 
         // Assert
         Assert.True(result.ExitCode == 1, result.ToString());

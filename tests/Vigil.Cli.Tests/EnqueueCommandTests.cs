@@ -68,7 +68,7 @@ public sealed class EnqueueCommandTests : IDisposable
 
     private async Task<CliResult> Run(params string[] args)
     {
-        var result = await CliProcess.RunAsync([.. args, "--storage", Storage]);
+        var result = await VigilCli.RunAsync([.. args, "--storage", Storage]);
         Assert.True(result.ExitCode == 0, $"vigil {string.Join(' ', args)}: {result}");
         return result;
     }

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Vigil.Cli.Tests.Support;
@@ -23,8 +21,7 @@ public sealed class RealtimeSampleTests : IAsyncLifetime
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _temp = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly StringBuilder _log = new();
-    private Process? _app;
+    private ChildProcess? _app;
     private string _url = string.Empty;
 
     public RealtimeSampleTests(ITestOutputHelper output)
@@ -36,29 +33,22 @@ public sealed class RealtimeSampleTests : IAsyncLifetime
     {
         Assert.True(File.Exists(SamplePath), $"The sample is not built at {SamplePath}.");
         _url = $"http://127.0.0.1:{FreePort.Next()}";
-        var info = new ProcessStartInfo("dotnet")
-        {
+        _app = ChildProcess.Start(
+            "dotnet",
+            [SamplePath],
+            new Dictionary<string, string?>
+            {
+                ["Urls"] = _url,
+                ["Sample__Database"] = _temp.File("sample.db"),
+                ["Reports__SectionTime"] = "00:00:00.300",
+            },
             // The project folder is the content root, as with `dotnet run`: wwwroot is served from there.
-            WorkingDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SamplePath)!, "..", "..", "..")),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(SamplePath);
-        info.Environment["Urls"] = _url;
-        info.Environment["Sample__Database"] = _temp.File("sample.db");
-        info.Environment["Reports__SectionTime"] = "00:00:00.300";
-        _app = new Process { StartInfo = info };
-        _app.OutputDataReceived += (_, e) => Append(e.Data);
-        _app.ErrorDataReceived += (_, e) => Append(e.Data);
-        _app.Start();
-        _app.BeginOutputReadLine();
-        _app.BeginErrorReadLine();
+            workingDirectory: Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SamplePath)!, "..", "..", "..")));
 
         await Poll.UntilAsync(
             async () =>
             {
-                Assert.False(_app.HasExited, "The sample exited early:\n" + Log());
+                Assert.False(_app.HasExited, "The sample exited early:\n" + _app.Output);
                 try
                 {
                     return (await _http.GetAsync(_url + "/")).StatusCode;
@@ -73,23 +63,16 @@ public sealed class RealtimeSampleTests : IAsyncLifetime
             "the sample to answer");
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         if (_app is not null)
         {
-            if (!_app.HasExited)
-            {
-                _app.Kill(entireProcessTree: true);
-                _app.WaitForExit(10_000);
-            }
-
-            _output.WriteLine(Log());
-            _app.Dispose();
+            await _app.DisposeAsync();
+            _output.WriteLine(_app.Output);
         }
 
         _http.Dispose();
         _temp.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -146,24 +129,5 @@ public sealed class RealtimeSampleTests : IAsyncLifetime
         using var bad = await _http.PostAsJsonAsync(_url + "/reports", new { title = "", sections = 99 });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("Give 1 to 50 sections.", await bad.Content.ReadAsStringAsync());
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(line);
-            }
-        }
-    }
-
-    private string Log()
-    {
-        lock (_log)
-        {
-            return _log.ToString();
-        }
     }
 }

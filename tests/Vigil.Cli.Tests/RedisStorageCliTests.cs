@@ -8,7 +8,7 @@ namespace Vigil.Cli.Tests;
 public sealed class RedisStorageCliTests : IClassFixture<RedisServer>, IDisposable
 {
     private readonly RedisServer _redis;
-    private readonly List<CliProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
 
     public RedisStorageCliTests(RedisServer redis)
     {
@@ -28,11 +28,11 @@ public sealed class RedisStorageCliTests : IClassFixture<RedisServer>, IDisposab
     {
         // Arrange: a worker on a queue of this test's own.
         var queue = "cli-" + Guid.NewGuid().ToString("n")[..8];
-        var worker = CliProcess.Start(["worker", "--storage", _redis.Url, "--queues", queue, "--concurrency", "2"]);
+        var worker = VigilCli.Start(["worker", "--storage", _redis.Url, "--queues", queue, "--concurrency", "2"]);
         _processes.Add(worker);
 
         // Act
-        var enqueue = await CliProcess.RunAsync(["enqueue", "demo.echo", "{\"via\":\"redis\"}", "--queue", queue, "--storage", _redis.Url]);
+        var enqueue = await VigilCli.RunAsync(["enqueue", "demo.echo", "{\"via\":\"redis\"}", "--queue", queue, "--storage", _redis.Url]);
         Assert.True(enqueue.ExitCode == 0, enqueue.ToString());
         var id = enqueue.StandardOutput.Trim();
 
@@ -41,7 +41,7 @@ public sealed class RedisStorageCliTests : IClassFixture<RedisServer>, IDisposab
             async () =>
             {
                 Assert.False(worker.HasExited, "the worker exited:\n" + worker.StandardError + worker.StandardOutput);
-                var shown = await CliProcess.RunAsync(["tasks", "show", id, "--json", "--storage", _redis.Url]);
+                var shown = await VigilCli.RunAsync(["tasks", "show", id, "--json", "--storage", _redis.Url]);
                 return shown.ExitCode == 0 ? JsonDocument.Parse(shown.StandardOutput).RootElement.Clone() : default;
             },
             t => t.ValueKind == JsonValueKind.Object && t.GetProperty("state").GetString() == "succeeded",
@@ -49,7 +49,7 @@ public sealed class RedisStorageCliTests : IClassFixture<RedisServer>, IDisposab
             $"task {id} to succeed on Redis");
         Assert.Equal("redis", JsonDocument.Parse(task.GetProperty("result").GetString()!).RootElement.GetProperty("via").GetString());
 
-        var queues = await CliProcess.RunAsync(["queues", "--json", "--storage", _redis.Url]);
+        var queues = await VigilCli.RunAsync(["queues", "--json", "--storage", _redis.Url]);
         Assert.Contains($"\"name\": \"{queue}\"", queues.StandardOutput);
 
         worker.Terminate();
@@ -60,7 +60,7 @@ public sealed class RedisStorageCliTests : IClassFixture<RedisServer>, IDisposab
     public async Task AnyCommand_RedisUnreachable_Exits1WithoutStackTrace()
     {
         var port = FreePort.Next();
-        var result = await CliProcess.RunAsync(["queues", "--storage", $"redis://127.0.0.1:{port}"], timeout: TimeSpan.FromSeconds(90));
+        var result = await VigilCli.RunAsync(["queues", "--storage", $"redis://127.0.0.1:{port}"], timeout: TimeSpan.FromSeconds(90));
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"127.0.0.1:{port}", result.StandardError);

@@ -11,7 +11,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _temp = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private CliProcess? _server;
+    private ChildProcess? _server;
     private string _url = string.Empty;
 
     public ServerProcessTests(ITestOutputHelper output)
@@ -24,7 +24,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _url = $"http://127.0.0.1:{FreePort.Next()}";
-        _server = CliProcess.Start(
+        _server = VigilCli.Start(
             ["server", "--urls", _url, "--storage", Storage, "--queues", "default,admin"],
             new Dictionary<string, string?> { ["Vigil__PollInterval"] = "00:00:00.200" });
 
@@ -139,7 +139,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
 
         // Retrying a task that is not dead is refused (exit 1), with its state named.
         var scheduled = (await Cli("enqueue", "demo.noop", "{}", "--queue", "admin", "--delay", "1h")).StandardOutput.Trim();
-        var refused = await CliProcess.RunAsync(["tasks", "retry", scheduled, "--storage", Storage]);
+        var refused = await VigilCli.RunAsync(["tasks", "retry", scheduled, "--storage", Storage]);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains($"Task {scheduled} is scheduled: only dead or cancelled tasks can be retried.", refused.StandardError);
 
@@ -150,7 +150,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
 
         Assert.Contains("deleted", (await Cli("tasks", "delete", dead)).StandardOutput);
         Assert.Contains("deleted", (await Cli("tasks", "delete", scheduled)).StandardOutput);
-        var gone = await CliProcess.RunAsync(["tasks", "show", dead, "--storage", Storage]);
+        var gone = await VigilCli.RunAsync(["tasks", "show", dead, "--storage", Storage]);
         Assert.Equal(2, gone.ExitCode);
     }
 
@@ -212,7 +212,7 @@ public sealed class ServerProcessTests : IAsyncLifetime
 
     private async Task<CliResult> Cli(params string[] args)
     {
-        var result = await CliProcess.RunAsync([.. args, "--storage", Storage]);
+        var result = await VigilCli.RunAsync([.. args, "--storage", Storage]);
         Assert.True(result.ExitCode == 0, $"vigil {string.Join(' ', args)}: {result}");
         return result;
     }

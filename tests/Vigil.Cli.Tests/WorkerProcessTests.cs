@@ -12,7 +12,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 {
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _temp = new();
-    private readonly List<CliProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
     private SharedDatabase _db = null!;
 
     public WorkerProcessTests(ITestOutputHelper output)
@@ -50,7 +50,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         await _db.WaitForWorkerAsync(b.Id, TimeSpan.FromSeconds(60));
 
         // Act: one CLI call enqueues them in batches of 1000 (one storage round trip each).
-        var enqueue = await CliProcess.RunAsync(
+        var enqueue = await VigilCli.RunAsync(
             ["enqueue", "demo.noop", "{}", "--queue", Queue, "--count", Count.ToString(), "--storage", _db.StorageArgument],
             timeout: TimeSpan.FromSeconds(120));
         Assert.True(enqueue.ExitCode == 0, enqueue.ToString());
@@ -111,7 +111,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.All(runningOnA, id => Assert.Contains(id, ids));
 
         // Act: SIGKILL in the middle of the tasks (no chance to release anything), then a second worker starts.
-        a.KillHard();
+        a.Kill();
         await a.WaitForExitAsync(TimeSpan.FromSeconds(10));
         var killedAt = DateTime.UtcNow;
         var b = StartWorker("b", "--queues", Queue, "--concurrency", "4", "--lease", "3s");
@@ -210,9 +210,9 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.All(tasks, t => Assert.True(t.State is TaskState.Succeeded or TaskState.Queued, $"{t.Id} is {t.State}"));
     }
 
-    private CliProcess StartWorker(string name, params string[] args)
+    private ChildProcess StartWorker(string name, params string[] args)
     {
-        var process = CliProcess.Start(
+        var process = VigilCli.Start(
             ["worker", "--storage", _db.StorageArgument, .. args],
             new Dictionary<string, string?>
             {
@@ -228,7 +228,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
     private async Task<List<string>> EnqueueManyAsync(string type, string json, string queue, int count)
     {
-        var result = await CliProcess.RunAsync(["enqueue", type, json, "--queue", queue, "--count", count.ToString(), "--storage", _db.StorageArgument]);
+        var result = await VigilCli.RunAsync(["enqueue", type, json, "--queue", queue, "--count", count.ToString(), "--storage", _db.StorageArgument]);
         Assert.True(result.ExitCode == 0, result.ToString());
         var ids = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         Assert.Equal(count, ids.Count);
@@ -237,7 +237,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
     private async Task<string> EnqueueAsync(string type, string json, string queue)
     {
-        var result = await CliProcess.RunAsync(["enqueue", type, json, "--queue", queue, "--storage", _db.StorageArgument]);
+        var result = await VigilCli.RunAsync(["enqueue", type, json, "--queue", queue, "--storage", _db.StorageArgument]);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.StandardOutput.Trim();
     }

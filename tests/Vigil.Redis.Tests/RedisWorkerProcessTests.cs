@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Vigil.Storage;
 using Vigil.Tasks;
@@ -15,9 +14,6 @@ namespace Vigil.Redis.Tests;
 /// </summary>
 public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : IAsyncDisposable
 {
-    private static readonly string CliPath = typeof(RedisWorkerProcessTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "VigilCliPath").Value!;
-
     private readonly List<ChildProcess> _processes = [];
 
     [Fact]
@@ -205,11 +201,8 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
 
     private ChildProcess StartWorker(string storageUrl, string queues, int concurrency)
     {
-        Assert.True(File.Exists(CliPath), $"The CLI is not built at {CliPath}.");
-        var process = ChildProcess.Start(
-            "dotnet",
-            [CliPath, "worker", "--storage", storageUrl, "--queues", queues, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", "2s"],
-            new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1", ["VIGIL_HOME"] = Path.Combine(Path.GetTempPath(), "vigil-redis-tests-" + Guid.NewGuid().ToString("N")[..8]) });
+        var process = VigilCli.Start(
+            ["worker", "--storage", storageUrl, "--queues", queues, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", "2s"]);
         _processes.Add(process);
         return process;
     }

@@ -4,13 +4,16 @@ using System.Text;
 namespace Vigil.Testing;
 
 /// <summary>
-/// A child process for process-level tests: started with arguments and environment, its output captured line by line,
-/// awaited for a line or its exit, and killed with SIGKILL (the whole tree) on demand or on dispose.
+/// A child process for process-level tests: started with arguments and environment, its output captured line by line
+/// (interleaved and per stream), awaited for a line or its exit, stopped with SIGTERM, and killed with SIGKILL (the
+/// whole tree) on demand or on dispose. <see cref="VigilCli"/> starts the built <c>vigil</c> CLI as one.
 /// </summary>
-public sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable, IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
     private readonly List<string> _lines = [];
     private readonly Lock _gate = new();
     private TaskCompletionSource _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,25 +33,27 @@ public sealed class ChildProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Standard output and error so far, interleaved as received.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => Read(_output);
+
+    /// <summary>Standard output so far.</summary>
+    public string StandardOutput => Read(_stdout);
+
+    /// <summary>Standard error so far.</summary>
+    public string StandardError => Read(_stderr);
 
     /// <summary>Starts a process.</summary>
     /// <param name="fileName">The executable, such as <c>dotnet</c>.</param>
     /// <param name="arguments">The arguments, each passed as is (no shell quoting).</param>
-    /// <param name="environment">Extra environment variables, or <see langword="null"/>.</param>
+    /// <param name="environment">
+    /// Environment variables to set (a <see langword="null"/> value removes one), or <see langword="null"/>.
+    /// </param>
     /// <param name="workingDirectory">The working directory, or <see langword="null"/> for the current one.</param>
-    /// <returns>The running process.</returns>
+    /// <returns>The running process. Its standard input is closed at once (end of file): nothing writes to it.</returns>
     public static ChildProcess Start(
-        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+        string fileName,
+        IEnumerable<string> arguments,
+        IEnumerable<KeyValuePair<string, string?>>? environment = null,
+        string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var start = new ProcessStartInfo(fileName)
@@ -68,14 +73,21 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             foreach (var (name, value) in environment)
             {
-                start.Environment[name] = value;
+                if (value is null)
+                {
+                    start.Environment.Remove(name);
+                }
+                else
+                {
+                    start.Environment[name] = value;
+                }
             }
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) => child.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.OutputDataReceived += (_, e) => child.Append(child._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(child._stderr, e.Data);
         if (!process.Start())
         {
             throw new InvalidOperationException($"Could not start {fileName}.");
@@ -83,6 +95,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        process.StandardInput.Close();
         return child;
     }
 
@@ -126,20 +139,15 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <returns>A task that completes when it has exited.</returns>
     public async Task KillAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
-
+        SendKill();
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Kills the process and its children with SIGKILL at once, as a crash or the OOM killer would, without waiting
+    /// (see <see cref="KillAsync"/> to wait).
+    /// </summary>
+    public void Kill() => SendKill();
 
     /// <summary>Sends SIGTERM (a graceful stop request), without waiting.</summary>
     public void Terminate()
@@ -152,12 +160,24 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the process to exit.</summary>
+    /// <summary>Waits for the process to exit and for its output to be read to the end.</summary>
     /// <param name="timeout">The bound.</param>
     /// <returns>The exit code.</returns>
+    /// <exception cref="TimeoutException">It did not exit in time (the message has its output; it keeps running).</exception>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        await _process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(
+                $"{_process.StartInfo.FileName} (pid {Id}) did not exit within {timeout}.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}", ex);
+        }
+
+        // The parameterless wait also drains the redirected output streams.
+        _process.WaitForExit();
         return _process.ExitCode;
     }
 
@@ -175,6 +195,37 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Kills the process (whole tree) if it still runs, waits for it (10 s bound), and releases it.</summary>
+    public void Dispose()
+    {
+        SendKill();
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+    }
+
+    private void SendKill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+    }
+
+    private string Read(StringBuilder buffer)
+    {
+        lock (_gate)
+        {
+            return buffer.ToString();
+        }
+    }
+
     private int LineCount()
     {
         lock (_gate)
@@ -183,7 +234,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
+    private void Append(StringBuilder stream, string? line)
     {
         if (line is null)
         {
@@ -195,6 +246,7 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             _lines.Add(line);
             _output.AppendLine(line);
+            stream.AppendLine(line);
             fired = _lineAdded;
             _lineAdded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

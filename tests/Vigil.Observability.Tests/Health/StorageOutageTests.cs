@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Vigil.Observability.Tests.Support;
-using Vigil.Testing;
 
 namespace Vigil.Observability.Tests.Health;
 
@@ -23,7 +22,7 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         await using var host = await VigilTestHost.StartAsync(
             v => v.UseRedis(_redis.EndPoint, o => o.KeyPrefix = "obs-" + Guid.NewGuid().ToString("n")[..8]),
             configure: v => v.AddVigilAlerts(o => o.WebhookUrl = webhook.Url));
-        await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+        await Poll.UntilAsync(
             () => host.GetHealthAsync(),
             r => r.Report.Status() == "Healthy" && r.Report.Component("vigil.probes", "probe:queue:default")?.GetProperty("probeState").GetString() == "ok",
             TimeSpan.FromSeconds(20), "a healthy report with a consumed probe before the outage");
@@ -31,7 +30,7 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         // Act 1: stop Redis.
         await _redis.StopAsync();
         var stopped = Stopwatch.StartNew();
-        var (status, report) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+        var (status, report) = await Poll.UntilAsync(
             () => host.GetHealthAsync("/health/ready"), r => r.Status == 503, TimeSpan.FromSeconds(10), "ready to fail");
         var detectedAfter = stopped.Elapsed;
         _output.WriteLine($"/health/ready failed {detectedAfter.TotalSeconds:0.00} s after Redis stopped");
@@ -46,7 +45,7 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         // Act 2: start Redis again; nobody touches the web process.
         await _redis.StartAsync();
         var restarted = Stopwatch.StartNew();
-        var (recovered, after) = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+        var (recovered, after) = await Poll.UntilAsync(
             () => host.GetHealthAsync("/health/ready"), r => r.Status == 200, TimeSpan.FromSeconds(30), "ready to recover");
         _output.WriteLine($"/health/ready recovered {restarted.Elapsed.TotalSeconds:0.00} s after Redis restarted");
 
@@ -54,11 +53,11 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         // announced the outage and the recovery.
         Assert.Equal("Healthy", after.Status());
         Assert.Equal(200, recovered);
-        await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+        await Poll.UntilAsync(
             () => host.GetHealthAsync(),
             r => r.Report.Status() == "Healthy" && r.Report.Component("vigil.probes", "probe:queue:default")?.GetProperty("probeState").GetString() == "ok",
             TimeSpan.FromSeconds(30), "the full report to heal");
-        var storageAlerts = await Vigil.Observability.Tests.Support.Poll.UntilAsync(
+        var storageAlerts = await Poll.UntilAsync(
             () => Task.FromResult(webhook.Received.Where(a => a.GetProperty("component").GetString() == "storage").ToList()),
             a => a.Any(x => x.GetProperty("kind").GetString() == "recovery"), TimeSpan.FromSeconds(20), "the storage recovery alert");
         Assert.Equal(["alert", "recovery"], storageAlerts.Select(a => a.GetProperty("kind").GetString()));

@@ -20,7 +20,7 @@ public sealed class StatusCommandTests : IDisposable
         await using var host = await VigilTestHost.StartAsync(v => v.UseSqlite(Db));
         await Poll.UntilAsync(() => host.GetHealthAsync(), r => r.Report.Status() == "Healthy", TimeSpan.FromSeconds(20), "a healthy report");
 
-        var (exitCode, output) = await CliProcess.RunAsync(["status", "--url", host.BaseAddress.ToString()], Env());
+        var (exitCode, output) = await VigilCli.RunAsync(["status", "--url", host.BaseAddress.ToString()], Env());
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("queue:default", output, StringComparison.Ordinal);
@@ -33,8 +33,8 @@ public sealed class StatusCommandTests : IDisposable
         await using var host = await VigilTestHost.StartAsync(v => v.UseSqlite(Db), runWorker: false);
         await host.Services.GetRequiredService<IVigilClient>().EnqueueJsonAsync("demo.noop", "{}", new EnqueueOptions { Queue = "nobody" });
 
-        var (urlExit, urlOutput) = await CliProcess.RunAsync(["status", "--url", host.BaseAddress.ToString()], Env());
-        var (storageExit, storageOutput) = await CliProcess.RunAsync(["status", "--storage", "sqlite:" + Db, "--json"], Env());
+        var (urlExit, urlOutput) = await VigilCli.RunAsync(["status", "--url", host.BaseAddress.ToString()], Env());
+        var (storageExit, storageOutput) = await VigilCli.RunAsync(["status", "--storage", "sqlite:" + Db, "--json"], Env());
 
         Assert.True(urlExit == 2, urlOutput);
         Assert.Contains("not served", urlOutput, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public async Task Status_NothingListening_ExitsTwo()
     {
-        var (exitCode, output) = await CliProcess.RunAsync(["status", "--url", $"http://127.0.0.1:{FreePort.Next()}", "--timeout", "2s"], Env());
+        var (exitCode, output) = await VigilCli.RunAsync(["status", "--url", $"http://127.0.0.1:{FreePort.Next()}", "--timeout", "2s"], Env());
 
         Assert.True(exitCode == 2, output);
         Assert.Contains("no health report", output, StringComparison.Ordinal);
@@ -58,11 +58,11 @@ public sealed class StatusCommandTests : IDisposable
     {
         // Arrange
         var port = FreePort.Next();
-        using var worker = CliProcess.Start(["worker", "--storage", "sqlite:" + Db, "--health-urls", $"http://127.0.0.1:{port}"], Env());
+        using var worker = VigilCli.Start(["worker", "--storage", "sqlite:" + Db, "--health-urls", $"http://127.0.0.1:{port}"], Env());
 
         // Act
         var (exitCode, output) = await Poll.UntilAsync(
-            () => CliProcess.RunAsync(["status", "--url", $"http://127.0.0.1:{port}/health/live"], Env()),
+            () => VigilCli.RunAsync(["status", "--url", $"http://127.0.0.1:{port}/health/live"], Env()),
             r => r.ExitCode == 0, TimeSpan.FromSeconds(60), "the worker's /health/live");
         await using var store = await StorageClient.OpenSqliteAsync(Db);
         var heartbeat = await Poll.UntilAsync(
@@ -81,5 +81,5 @@ public sealed class StatusCommandTests : IDisposable
         Assert.False(worker.HasExited, worker.Output);
     }
 
-    private Dictionary<string, string> Env() => new() { ["VIGIL_HOME"] = _temp.Path };
+    private Dictionary<string, string?> Env() => new() { ["VIGIL_HOME"] = _temp.Path };
 }

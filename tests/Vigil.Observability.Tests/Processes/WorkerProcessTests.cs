@@ -13,7 +13,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
     private static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(1);
 
     private readonly TempDirectory _temp = new();
-    private readonly List<CliProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
 
     private string Db => _temp.File("vigil.db");
 
@@ -141,9 +141,9 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.DoesNotContain(tasks, t => t!.State == TaskState.Running);
     }
 
-    private CliProcess StartWorker(params string[] extra) => StartWorker(extra, queues: true);
+    private ChildProcess StartWorker(params string[] extra) => StartWorker(extra, queues: true);
 
-    private CliProcess StartWorker(string[] extra, bool queues, string grace = "1s")
+    private ChildProcess StartWorker(string[] extra, bool queues, string grace = "1s")
     {
         List<string> args = ["worker", "--storage", StorageArg, "--concurrency", "4", "--shutdown-grace", grace];
         if (queues)
@@ -155,7 +155,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         return Start(args);
     }
 
-    private CliProcess Start(IEnumerable<string> args, Dictionary<string, string>? overrides = null)
+    private ChildProcess Start(IEnumerable<string> args, Dictionary<string, string?>? overrides = null)
     {
         var settings = FastSettings();
         foreach (var (key, value) in overrides ?? [])
@@ -163,13 +163,13 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
             settings[key] = value;
         }
 
-        var process = CliProcess.Start(args, settings);
+        var process = VigilCli.Start(args, settings);
         _processes.Add(process);
         return process;
     }
 
     /// <summary>Thresholds of seconds instead of tens of seconds, through configuration (environment variables).</summary>
-    private Dictionary<string, string> FastSettings() => new()
+    private Dictionary<string, string?> FastSettings() => new()
     {
         ["VIGIL_HOME"] = _temp.Path,
         ["Vigil__HeartbeatInterval"] = "00:00:00.500",
