@@ -26,7 +26,7 @@ public class VigilWebHost : IAsyncLifetime
     public const string BlockType = "test.block";
     public const string FlakyType = "test.flaky";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "vigil-aspnetcore-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("aspnetcore-tests");
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -46,8 +46,7 @@ public class VigilWebHost : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _directory, EnvironmentName = "Production" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _directory.Path, EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter(static (_, level) => level >= LogLevel.Warning);
@@ -67,7 +66,7 @@ public class VigilWebHost : IAsyncLifetime
                 o.RetryMaxDelay = TimeSpan.FromMilliseconds(500);
                 o.ShutdownGracePeriod = TimeSpan.FromSeconds(2);
             })
-            .UseSqlite(Path.Combine(_directory, "vigil.db"))
+            .UseSqlite(_directory.File("vigil.db"))
             .AddHandler<TestPayload, TestResult>(EchoType, static (payload, context) =>
                 ValueTask.FromResult(new TestResult(payload.Text, context.Attempt)))
             .AddHandler<TestPayload, TestResult>(ProgressType, static async (payload, context) =>
@@ -134,14 +133,7 @@ public class VigilWebHost : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment; the OS temp cleaner removes it later.
-        }
+        _directory.Dispose();
     }
 
     /// <summary>An HTTP client for the dashboard with its own cookie jar (for the antiforgery cookie).</summary>
@@ -168,23 +160,13 @@ public class VigilWebHost : IAsyncLifetime
         Client.EnqueueAsync(type, payload, options).AsTask();
 
     /// <summary>Polls the task until <paramref name="until"/> holds, for at most <paramref name="timeout"/>.</summary>
-    public async Task<TaskRecord> WaitForTaskAsync(string id, Func<TaskRecord, bool> until, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        TaskRecord? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await Client.GetTaskAsync(id);
-            if (last is not null && until(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Task {id} did not reach the expected condition in time; last state: {last?.State.ToString() ?? "missing"}.");
-    }
+    public async Task<TaskRecord> WaitForTaskAsync(string id, Func<TaskRecord, bool> until, TimeSpan? timeout = null) =>
+        (await Poll.UntilAsync(
+            async () => await Client.GetTaskAsync(id),
+            task => task is not null && until(task),
+            timeout ?? TimeSpan.FromSeconds(20),
+            $"task {id} to reach the expected condition",
+            TimeSpan.FromMilliseconds(50)))!;
 
     public Task<TaskRecord> WaitForStateAsync(string id, TaskState state, TimeSpan? timeout = null) =>
         WaitForTaskAsync(id, t => t.State == state, timeout);
