@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace Vigil.Bench.Tests;
@@ -25,33 +24,17 @@ internal static class BenchHarness
     /// <returns>The exit code and the output.</returns>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(TimeSpan timeout, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(AssemblyPath);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        await using var process = ChildProcess.Start("dotnet", [AssemblyPath, .. arguments]);
         try
         {
-            await process.WaitForExitAsync().WaitAsync(timeout);
+            var exitCode = await process.WaitForExitAsync(timeout);
+            return (exitCode, process.StandardOutput, process.StandardError);
         }
-        catch (TimeoutException)
+        catch (TimeoutException ex)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The harness did not finish within {timeout.TotalSeconds:F0} s. Output so far:\n{await stdout}\n{await stderr}");
+            // Disposing kills it (whole tree).
+            throw new TimeoutException($"The harness did not finish within {timeout.TotalSeconds:F0} s. Output so far:\n{process.StandardOutput}\n{process.StandardError}", ex);
         }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static string FindRoot()

@@ -9,17 +9,17 @@ namespace Vigil.Bench.Tests;
 /// </summary>
 public sealed class BenchRunnerTests : IDisposable
 {
-    private readonly string _output = Directory.CreateTempSubdirectory("vigil-bench-tests-").FullName;
+    private readonly TempDirectory _temp = new("bench-tests");
 
     [Fact]
     public async Task RunAsync_QuickMode_WritesJsonWithEveryFigure()
     {
         // Act
-        var (exitCode, stdout, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(5), "--quick", "--out", _output);
+        var (exitCode, stdout, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(5), "--quick", "--out", _temp.Path);
 
         // Assert
         Assert.True(exitCode == 0, $"The harness exited with {exitCode}.\n{stdout}\n{stderr}");
-        var file = Assert.Single(Directory.GetFiles(_output, "*.json"));
+        var file = Assert.Single(Directory.GetFiles(_temp.Path, "*.json"));
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
         var root = json.RootElement;
         Assert.Equal(1, root.GetProperty("schema").GetInt32());
@@ -94,15 +94,15 @@ public sealed class BenchRunnerTests : IDisposable
     public async Task RunAsync_UnknownEngine_ExitsWithUsageError()
     {
         // Act
-        var (exitCode, _, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(1), "--quick", "--engines", "postgres", "--out", _output);
+        var (exitCode, _, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(1), "--quick", "--engines", "postgres", "--out", _temp.Path);
 
         // Assert
         Assert.Equal(2, exitCode);
         Assert.Contains("--engines 'postgres' is invalid", stderr, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(_output));
+        Assert.Empty(Directory.GetFiles(_temp.Path));
     }
 
-    public void Dispose() => Directory.Delete(_output, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private static double Median(JsonElement parent, string name)
     {
