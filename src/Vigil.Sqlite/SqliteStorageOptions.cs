@@ -34,6 +34,10 @@ public sealed class SqliteStorageOptions
     /// (<c>PRAGMA data_version</c> on one dedicated connection; in-process enqueues wake it at once). Between 5 ms and
     /// 5 s. Default 50 ms.
     /// </summary>
+    /// <remarks>
+    /// Where file notifications work (inotify), an idle poller stops sampling after a few unchanged samples and sleeps
+    /// until the file is written (sampling once a second meanwhile), then samples at this interval again.
+    /// </remarks>
     public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The most idle connections kept open for reuse (1 to 100). Default 8.</summary>
