@@ -45,14 +45,22 @@ internal static class VigilWiring
             // Metrics and traces collected by the OpenTelemetry SDK as an application would, exported nowhere: the
             // cost of instrumentation and collection, without a backend's network cost. Metrics are read every 15 s, a
             // common Prometheus scrape interval.
-            services.AddOpenTelemetry()
-                .WithMetrics(m => m
+            // For profiling the overhead, VIGIL_BENCH_METRICS=off / VIGIL_BENCH_TRACING=off leave one of them out.
+            var otel = services.AddOpenTelemetry();
+            if (Environment.GetEnvironmentVariable("VIGIL_BENCH_METRICS") != "off")
+            {
+                otel.WithMetrics(m => m
                     .AddMeter(VigilInstruments.MeterName)
-                    .AddReader(new PeriodicExportingMetricReader(new NullExporter<Metric>(), exportIntervalMilliseconds: 15_000)))
-                .WithTracing(t => t
+                    .AddReader(new PeriodicExportingMetricReader(new NullExporter<Metric>(), exportIntervalMilliseconds: 15_000)));
+            }
+
+            if (Environment.GetEnvironmentVariable("VIGIL_BENCH_TRACING") != "off")
+            {
+                otel.WithTracing(t => t
                     .AddSource(VigilInstruments.ActivitySourceName)
                     .SetSampler(new AlwaysOnSampler())
                     .AddProcessor(new BatchActivityExportProcessor(new NullExporter<System.Diagnostics.Activity>())));
+            }
         }
     }
 
