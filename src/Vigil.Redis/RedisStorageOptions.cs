@@ -24,7 +24,10 @@ public sealed class RedisStorageOptions
     /// <summary>How long connecting may take before it fails with a specific message. Default 3 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How often the connection watchdog pings Redis. Default 1 s.</summary>
+    /// <summary>
+    /// How often the connection watchdog pings Redis. Default 1 s. A tick is skipped when another command was answered
+    /// within the last interval (it proved the connection alive already).
+    /// </summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the watchdog waits for one ping's answer before it counts a failure. Default 1 s.</summary>

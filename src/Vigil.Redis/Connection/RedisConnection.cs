@@ -21,6 +21,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private int _failedPings;
     private int _incident;
     private long _incidentStarted;
+    private long _lastSuccessAt;
     private bool _loggedConnected;
     private StorageUnavailableException? _lastConnectFailure;
     private long _lastConnectFailureAt;
@@ -75,6 +76,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>Records that a call succeeded: ends an open incident (logged once).</summary>
     public void ReportSuccess()
     {
+        Volatile.Write(ref _lastSuccessAt, _timeProvider.GetTimestamp());
         if (Volatile.Read(ref _incident) == 1 && Interlocked.Exchange(ref _incident, 0) == 1)
         {
             Log.IncidentEnded(_logger, Location, _timeProvider.GetElapsedTime(Interlocked.Read(ref _incidentStarted)));
@@ -243,7 +245,21 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private void OnWatchdogTick()
     {
-        if (_disposed || Interlocked.Exchange(ref _pinging, 1) == 1)
+        if (_disposed)
+        {
+            return;
+        }
+
+        // A command answered within the last interval already proved the connection alive: an idle worker's own polls
+        // make the ping redundant, and skipping it saves a round trip a second. After a failed ping (or with no
+        // multiplexer) it pings on every tick until one succeeds, as before.
+        if (Volatile.Read(ref _failedPings) == 0 && Volatile.Read(ref _multiplexer) is not null
+            && _timeProvider.GetElapsedTime(Volatile.Read(ref _lastSuccessAt)) < _options.PingInterval)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _pinging, 1) == 1)
         {
             return;
         }
