@@ -248,6 +248,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             // The process is exiting and closed its input already: waiting below settles it.
         }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No `kill` program on this machine: the wait below ends in a kill after the grace period.
+        }
 
         try
         {
