@@ -171,6 +171,26 @@ public sealed class SqliteSharedFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitForWorkAsync_EnqueueByAnotherProcess_WakesOnTheFileWriteBeforeTheNextSample()
+    {
+        // Arrange: a sampling interval far longer than the bound below, so only the file-write notification can wake
+        // the waiter in time. The waiter first sees a commit of its own, which starts its sampling phase.
+        var path = _directory.File("wake-notify.db");
+        var waiter = await CreateAsOtherProcessAsync(path, o => o.ChangePollInterval = TimeSpan.FromSeconds(4));
+        var producer = await CreateAsOtherProcessAsync(path);
+        await waiter.EnqueueAsync([NewTask("elsewhere")], CancellationToken.None);
+        var wait = waiter.WaitForWorkAsync(["q"], TimeSpan.FromHours(1), CancellationToken.None).AsTask();
+        var stopwatch = Stopwatch.StartNew();
+
+        // Act
+        await producer.EnqueueAsync([NewTask()], CancellationToken.None);
+        await wait.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Assert
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"Woke after {stopwatch.Elapsed.TotalMilliseconds} ms.");
+    }
+
+    [Fact]
     public async Task WaitForWorkAsync_OtherProcessCommitsElsewhere_KeepsWaiting()
     {
         var path = _directory.File("wake-other-queue.db");

@@ -57,7 +57,12 @@ internal sealed class DatabaseFileWatcher : IDisposable
         Volatile.Write(ref _changed, changed);
         try
         {
-            _watcher.EnableRaisingEvents = true;
+            // Stays enabled across arms while someone waits: toggling it re-creates the inotify watch every time.
+            if (!_watcher.EnableRaisingEvents)
+            {
+                _watcher.EnableRaisingEvents = true;
+            }
+
             return changed.Task;
         }
         catch (Exception ex) when (ex is IOException or PlatformNotSupportedException or UnauthorizedAccessException or FileNotFoundException)

@@ -17,6 +17,15 @@ internal sealed partial class SqliteVigilStorage
     /// <summary>While the poller sleeps on file notifications, it still samples this often, in case one is lost.</summary>
     private static readonly TimeSpan WatchedFallbackInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a write notification whose commit is not visible yet, how often the poller samples (for
+    /// <see cref="FastSamplesAfterWrite"/> samples) before it falls back to the configured interval.
+    /// </summary>
+    private static readonly TimeSpan FastSampleInterval = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>How many fast samples follow a write notification: a commit lands within a few milliseconds of its first write.</summary>
+    private const int FastSamplesAfterWrite = 5;
+
     /// <remarks>
     /// Wakes at once for an enqueue by this process (the file's in-process signal), within
     /// <see cref="SqliteStorageOptions.ChangePollInterval"/> for another process's commit (a dedicated connection watches
@@ -38,10 +47,11 @@ internal sealed partial class SqliteVigilStorage
             wakeUps[i] = _hub.WhenSignaled(queues[i]);
         }
 
-        EnsureChangePoller();
+        // Counted before the poller starts, so its first round already sees someone waiting and samples at once.
         Interlocked.Increment(ref _activeWaits);
         try
         {
+            EnsureChangePoller();
             var nextReadyAt = await ReadAsync("look for work", queues, static (self, session, queues) => NextReadyAt(session, queues), cancellationToken)
                 .ConfigureAwait(false);
             var now = NowMs();
@@ -142,6 +152,8 @@ internal sealed partial class SqliteVigilStorage
         var connectionGeneration = 0;
         long? lastVersion = null;
         var quietPolls = 0;
+        var fastSamples = 0;
+        var sampledOnce = false;
         using var watcher = DatabaseFileWatcher.TryCreate(_options.Path);
         try
         {
@@ -157,13 +169,43 @@ internal sealed partial class SqliteVigilStorage
                 {
                     if (written is null)
                     {
-                        await Task.Delay(_options.ChangePollInterval, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                        if (fastSamples > 0)
+                        {
+                            // A write was just seen but its commit not yet: sample again within a millisecond or two.
+                            fastSamples--;
+                            await Task.Delay(FastSampleInterval, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                        }
+                        else if (sampledOnce && watcher?.Arm() is { } early)
+                        {
+                            // Sampling at the interval, but a write ends the wait early. Without this, the sampling phase
+                            // locks onto the worker's own commits and another process's enqueue waits a whole interval.
+                            using var stopInterval = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                            var interval = Task.Delay(_options.ChangePollInterval, TimeProvider.System, stopInterval.Token);
+                            await Task.WhenAny(early, interval).ConfigureAwait(false);
+                            await stopInterval.CancelAsync().ConfigureAwait(false);
+                            stoppingToken.ThrowIfCancellationRequested();
+                            if (early.IsCompleted)
+                            {
+                                fastSamples = FastSamplesAfterWrite;
+                            }
+                        }
+                        else if (sampledOnce)
+                        {
+                            await Task.Delay(_options.ChangePollInterval, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                        }
+
+                        // Otherwise this is the first round: sample at once, so a commit made just before the poller
+                        // started does not wait a whole interval.
                     }
 
+                    sampledOnce = true;
                     if (Volatile.Read(ref _activeWaits) == 0)
                     {
+                        // Nobody waits (a busy worker): stop watching, so its own writes cost no notifications.
+                        watcher?.Disarm();
                         lastVersion = null;
                         quietPolls = 0;
+                        fastSamples = 0;
                         continue;
                     }
 
@@ -191,11 +233,17 @@ internal sealed partial class SqliteVigilStorage
                         {
                             lastVersion = current;
                             quietPolls = 0;
+                            fastSamples = 0;
                             SignalQueuesWithWork(connection);
                             break;
                         }
 
-                        quietPolls++;
+                        // Fast samples after a write do not count as quiet: the commit is on its way.
+                        if (fastSamples == 0)
+                        {
+                            quietPolls++;
+                        }
+
                         if (written is null || !checkFirst)
                         {
                             break;
@@ -210,9 +258,9 @@ internal sealed partial class SqliteVigilStorage
                         stoppingToken.ThrowIfCancellationRequested();
                         if (written.IsCompleted)
                         {
-                            // Written: sample at the interval for a while (the commit may not be visible yet).
-                            watcher!.Disarm();
+                            // Written: sample quickly, then at the interval for a while (the commit may not be visible yet).
                             quietPolls = 0;
+                            fastSamples = FastSamplesAfterWrite;
                         }
 
                         if (Volatile.Read(ref _activeWaits) == 0)
@@ -230,13 +278,6 @@ internal sealed partial class SqliteVigilStorage
                     version?.Dispose();
                     connection?.Dispose();
                     (version, connection, lastVersion, quietPolls) = (null, null, null, 0);
-                }
-                finally
-                {
-                    if (written is not null)
-                    {
-                        watcher!.Disarm();
-                    }
                 }
             }
         }
