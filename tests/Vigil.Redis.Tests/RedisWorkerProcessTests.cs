@@ -35,13 +35,15 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
         await WorkerIdAsync(b);
 
         // Act: once the run is well under way, kill A with SIGKILL.
-        await Poll.UntilAsync(async () => await CountAsync(storage, TaskState.Succeeded) >= 2_000, TimeSpan.FromSeconds(120), "2,000 tasks to succeed");
+        // Killed only at a moment A is seen holding tasks, so that "mid-task" is true (10 ms tasks come and go fast).
+        await Poll.UntilAsync(
+            async () => await CountAsync(storage, TaskState.Succeeded) >= 2_000 && (await RunningOnAsync(storage, workerA)).Count > 0,
+            TimeSpan.FromSeconds(120), "2,000 tasks to succeed while worker A holds some", TimeSpan.FromMilliseconds(5));
         await a.KillAsync();
         var killedAt = Stopwatch.StartNew();
 
         // What A held when it died stays running under A's lease until the lease expires.
-        var runningOnA = (await storage.ListTasksAsync(new TaskQuery { Queue = "q", State = TaskState.Running, Limit = 1000 }, CancellationToken.None))
-            .Tasks.Where(t => t.LeaseOwner == workerA).Select(t => t.Id).ToList();
+        var runningOnA = await RunningOnAsync(storage, workerA);
 
         // Assert: every task succeeds (the killed worker's within its lease of 2 s plus the drain), none is dead or lost.
         try
@@ -198,6 +200,10 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
     /// <summary>The test's tasks in <paramref name="state"/> (the sentinel also sends probe tasks through queue q).</summary>
     private static async Task<long> CountAsync(IVigilStorage storage, TaskState state) =>
         (await storage.ListTasksAsync(new TaskQuery { Queue = "q", Type = "demo.sleep", State = state, Limit = 1 }, CancellationToken.None)).Total;
+
+    private static async Task<List<string>> RunningOnAsync(IVigilStorage storage, string workerId) =>
+        (await storage.ListTasksAsync(new TaskQuery { Queue = "q", State = TaskState.Running, Limit = 1000 }, CancellationToken.None))
+            .Tasks.Where(t => t.LeaseOwner == workerId).Select(t => t.Id).ToList();
 
     private ChildProcess StartWorker(string storageUrl, string queues, int concurrency)
     {

@@ -42,6 +42,12 @@ public sealed class StorageOutageTests : IClassFixture<RedisServer>
         var description = report.Entry("vigil.storage").GetProperty("description").GetString();
         Assert.Contains("storage (redis", description, StringComparison.Ordinal);
 
+        // The outage lasts until the sentinel has announced it (an outage shorter than AlertOptions.ConfirmAfter is,
+        // by design, never announced, so neither would its recovery be).
+        await Poll.UntilAsync(
+            () => Task.FromResult(webhook.Received.Where(a => a.GetProperty("component").GetString() == "storage").ToList()),
+            a => a.Any(x => x.GetProperty("kind").GetString() == "alert"), TimeSpan.FromSeconds(20), "the storage outage alert");
+
         // Act 2: start Redis again; nobody touches the web process.
         await _redis.StartAsync();
         var restarted = Stopwatch.StartNew();
