@@ -12,7 +12,7 @@ namespace Vigil.Redis.Tests;
 /// Real <c>vigil worker</c> processes on Redis: a worker killed with SIGKILL mid-task loses nothing, and a worker whose
 /// connection is silently cut gives its leases up to a healthy peer, then heals and consumes again.
 /// </summary>
-public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<ChildProcess> _processes = [];
 
@@ -172,7 +172,11 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
         Assert.True(rate > 500, $"drain {rate:N0} tasks/s");
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xUnit 2 does not dispose a test class through IAsyncDisposable, which left
+    // the worker processes running after the tests.
+    public async Task DisposeAsync()
     {
         foreach (var process in _processes)
         {
