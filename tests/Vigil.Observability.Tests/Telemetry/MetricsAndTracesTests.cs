@@ -46,7 +46,10 @@ public sealed class MetricsAndTracesTests : IDisposable
         var metrics = await Poll.UntilAsync(
             async () => PrometheusText.Parse(await host.Http.GetStringAsync("/metrics")),
             m => m.Value("vigil_probe_latency_seconds_count", ("kind", "queue"), ("queue", "metrics")) >= 1
-                 && m.Value("vigil_queue_depth", ("queue", "metrics")) is not null,
+                 && m.Value("vigil_queue_depth", ("queue", "metrics")) is not null
+                 // The worker counts an outcome just after storing it: a scrape may come between the two.
+                 && m.Value("vigil_tasks_succeeded_total", ("queue", "metrics"), ("type", "test.noop")) >= 3
+                 && m.Value("vigil_tasks_dead_total", ("queue", "metrics"), ("type", "test.fail")) >= 1,
             TimeSpan.FromSeconds(60), "a probe latency of queue 'metrics' in /metrics");
 
         // Assert: the counters carry exactly what the test produced; the histogram is well-formed.
