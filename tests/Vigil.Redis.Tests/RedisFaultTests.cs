@@ -22,7 +22,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true });
         var storage = CreateStorage(server.Url, out var logs);
         await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await InitializeAsync(storage);
         var acknowledged = new ConcurrentDictionary<string, byte>();
         var failedEnqueues = 0;
         using var stop = new CancellationTokenSource();
@@ -86,7 +86,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var server = await RedisServer.StartAsync(new RedisServerOptions { AppendOnly = true, AppendFsync = appendFsync });
         var storage = CreateStorage(server.Url, out _);
         await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await InitializeAsync(storage);
         var id = (await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None))[0].Id;
 
         // Act: crash (SIGKILL) and start again.
@@ -122,7 +122,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             },
             TimeProvider.System);
         await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await InitializeAsync(storage);
         await server.KillAsync();
         var task = TestSupport.Task();
 
@@ -146,7 +146,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var proxy = new TcpFaultProxy(server.Port);
         var storage = CreateStorage($"redis://127.0.0.1:{proxy.Port}", out var logs);
         await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await InitializeAsync(storage);
         var before = (await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None))[0].Id;
         var connectionsBefore = proxy.AcceptedConnections;
 
@@ -189,7 +189,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var proxy = new TcpFaultProxy(server.Port);
         var storage = CreateStorage($"redis://127.0.0.1:{proxy.Port}", out var logs);
         await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await InitializeAsync(storage);
         var connectionsBefore = proxy.AcceptedConnections;
 
         await storage.ResetConnectionAsync(CancellationToken.None);
@@ -221,6 +221,25 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             },
             TimeProvider.System,
             logs);
+    }
+
+    /// <summary>
+    /// The first connect, before any fault: these tests use a 1 s connect timeout (to keep their fault bounds tight),
+    /// which a loaded CI machine exceeded once while starting up; so the initial connect gets three tries.
+    /// </summary>
+    private static async Task InitializeAsync(IVigilStorage storage)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await storage.InitializeAsync(CancellationToken.None);
+                return;
+            }
+            catch (StorageUnavailableException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Claims and completes tasks of queue <c>q</c> until cancelled; storage errors are retried (a worker's loop).</summary>
