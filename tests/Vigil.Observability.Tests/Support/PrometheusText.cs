@@ -74,5 +74,11 @@ public sealed partial class PrometheusText
     [GeneratedRegex("""(?<k>[a-zA-Z_][a-zA-Z0-9_]*)="(?<v>(\\.|[^"\\])*)",?""")]
     private static partial Regex LabelPair();
 
+    /// <summary>The Vigil samples (not histogram buckets), one per line: what a failed poll shows.</summary>
+    public override string ToString() => string.Join(
+        Environment.NewLine,
+        Samples.Where(s => s.Name.StartsWith("vigil_", StringComparison.Ordinal) && !s.Name.EndsWith("_bucket", StringComparison.Ordinal))
+            .Select(s => $"{s.Name}{{{string.Join(',', s.Labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}} {s.Value.ToString(CultureInfo.InvariantCulture)}"));
+
     public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 }

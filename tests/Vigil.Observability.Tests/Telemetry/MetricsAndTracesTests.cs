@@ -10,6 +10,7 @@ using Vigil.Tasks;
 
 namespace Vigil.Observability.Tests.Telemetry;
 
+[Collection(MetricsExportCollection.Name)]
 public sealed class MetricsAndTracesTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
