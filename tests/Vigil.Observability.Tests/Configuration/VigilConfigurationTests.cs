@@ -86,6 +86,26 @@ public sealed class VigilConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Reload_ConfigurationChanged_MonitoredThresholdsFollowWithoutARestart()
+    {
+        // Arrange: an in-memory source, which can reload (a JSON stream cannot; a file would need a file watcher).
+        using var host = CreateHost(
+            json: null,
+            new() { ["Vigil:Health:ForgetWorkerAfter"] = "00:01:00", ["Vigil:Health:HeartbeatUnhealthyAge"] = "00:00:20" });
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<VigilHealthOptions>>();
+        Assert.Equal(TimeSpan.FromMinutes(1), monitor.CurrentValue.ForgetWorkerAfter);
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+
+        // Act: what an edited appsettings.json does (its provider reloads).
+        configuration["Vigil:Health:ForgetWorkerAfter"] = "00:03:00";
+        configuration.Reload();
+
+        // Assert
+        Assert.Equal(TimeSpan.FromMinutes(3), monitor.CurrentValue.ForgetWorkerAfter);
+        Assert.Equal(TimeSpan.FromSeconds(20), monitor.CurrentValue.HeartbeatUnhealthyAge);
+    }
+
+    [Fact]
     public async Task StartAsync_BadValues_FailsWithOneErrorNamingEachKey()
     {
         // Arrange: a value that does not convert, one out of range, and a typo.
@@ -131,10 +151,14 @@ public sealed class VigilConfigurationTests : IDisposable
     }
 
     private IHost CreateHost(
-        string json, Dictionary<string, string?>? overrides = null, Action<VigilOptions>? configure = null, bool explicitConfiguration = false)
+        string? json, Dictionary<string, string?>? overrides = null, Action<VigilOptions>? configure = null, bool explicitConfiguration = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        if (json is not null)
+        {
+            builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        }
+
         builder.Configuration.AddInMemoryCollection(overrides ?? []);
         builder.Logging.ClearProviders();
         var vigil = builder.Services.AddVigil(configure).UseSqlite(_temp.File("vigil.db"));
