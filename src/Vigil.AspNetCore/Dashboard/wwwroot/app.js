@@ -476,12 +476,14 @@
         bar.firstChild.style.width = Math.min(100, w.concurrency ? (100 * w.inFlight / w.concurrency) : 0) + '%';
         const flag = w.gone ? 'gone' : (w.stale ? 'stale' : null);
         return h('tr', { class: flag ? 'row-bad' : '', 'data-worker': w.workerId },
-          h('td', null, h('div', { class: 'strong mono', text: w.workerId }), h('div', { class: 'muted small', text: w.host + ' · pid ' + w.processId + (w.version ? ' · v' + w.version : '') })),
+          h('td', null, h('div', { class: 'strong mono', text: w.workerId }), h('div', { class: 'muted small', text: w.host + ' · pid ' + w.processId + (w.version ? ' · v' + w.version.split('+')[0] : ''), title: w.version || null })),
           h('td', null, h('span', { class: 'pill pill-' + (flag ? 'dead' : (w.status === 'running' ? 'succeeded' : 'retrying')), text: flag || w.status, title: w.gone ? 'no heartbeat for ' + age(w.heartbeatAgeSeconds) + ': killed, crashed or cut off; its leases are taken over by the living workers' : null })),
           compact ? null : h('td', { class: 'small', text: w.queues.join(', ') }),
           h('td', { class: 'num ' + (w.stale ? 'bad' : ageClass(w.heartbeatAgeSeconds, 15, 30)), text: age(w.heartbeatAgeSeconds) }),
           h('td', { class: 'num ' + ageClass(w.loopTickAgeSeconds, 15, 60), text: age(w.loopTickAgeSeconds) }),
-          h('td', null, h('div', { class: 'inflight' }, bar, h('span', { class: 'small', text: w.inFlight + '/' + w.concurrency }))),
+          w.gone
+            ? h('td', { class: 'small muted', title: 'at its last heartbeat; its leases are taken over by the living workers', text: 'had ' + w.inFlight + '/' + w.concurrency })
+            : h('td', null, h('div', { class: 'inflight' }, bar, h('span', { class: 'small', text: w.inFlight + '/' + w.concurrency }))),
           h('td', { class: 'num', text: num(w.processed) }),
           h('td', { class: 'num' + (w.failed > 0 ? ' bad-text' : ''), text: num(w.failed) }),
           h('td', { class: 'num', text: w.cpuPercent === null ? '—' : w.cpuPercent.toFixed(1) + '%' }),
@@ -664,7 +666,7 @@
   }
 
   function viewWorkers(app) {
-    app.append(section('Workers', h('span', { class: 'muted small', text: 'a worker is stale when its heartbeat is older than three intervals' }), h('div', { id: 'workers-full' })));
+    app.append(section('Workers', h('span', { class: 'muted small', text: 'stale: no heartbeat for three intervals; gone: killed or crashed (shown until the health report forgets it); a clean stop leaves at once' }), h('div', { id: 'workers-full' })));
     renderOverviewParts();
   }
 
