@@ -14,14 +14,11 @@ var database = builder.Configuration["Sample:Database"]
     ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "realtime-sample.db");
 
 builder.Services.AddSingleton(TimeProvider.System);
+// AddVigil binds the "Vigil" section of appsettings.json (and Vigil__* environment variables): there, reports get their
+// own queue, apart from short real-time work (DESIGN.md: long work apart), with 4 slots. A bad value stops the start
+// with a message naming the key.
 builder.Services
-    .AddVigil(options =>
-    {
-        // Reports go to their own queue, apart from short real-time work (DESIGN.md: long work apart).
-        options.Queues.Clear();
-        options.Queues.Add("reports");
-        options.Concurrency = 4;
-    })
+    .AddVigil()
     .UseSqlite(database)
     .AddHandler<ReportGenerator, ReportRequest, ReportResult>(ReportGenerator.TaskType)
     .AddVigilDashboard();

@@ -39,7 +39,9 @@ internal static class DashboardEndpoints
         api.MapGet("/overview", (Delegate)DashboardApi.GetOverview);
         api.MapGet("/queues", (Delegate)DashboardApi.GetQueues);
         api.MapGet("/workers", (Delegate)DashboardApi.GetWorkers);
+        api.MapGet("/probes", (Delegate)DashboardApi.GetProbes);
         api.MapGet("/stats", (Delegate)DashboardApi.GetStatistics);
+        api.MapGet("/stats/queues", (Delegate)DashboardApi.GetQueueStatistics);
         api.MapGet("/tasks", (Delegate)DashboardApi.ListTasks);
         api.MapGet("/tasks/{id}", DashboardApi.GetTask);
         api.MapHub<DashboardHub>("/hub");

@@ -28,6 +28,7 @@ public static class VigilDashboardServiceCollectionExtensions
         services.AddVigilRealtime();
         services.AddAntiforgery();
         services.AddOptions<VigilOptions>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DashboardData>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DashboardOverviewPusher>());
         return services;

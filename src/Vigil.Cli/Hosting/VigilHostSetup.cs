@@ -12,9 +12,6 @@ namespace Vigil.Cli.Hosting;
 /// <summary>The one place where the CLI composes Vigil: storage engine, options, demo handlers, logging.</summary>
 internal static class VigilHostSetup
 {
-    /// <summary>The configuration section bound to <see cref="VigilOptions"/>: <c>Vigil__LeaseDuration=00:00:05</c> and so on.</summary>
-    public const string ConfigurationSection = "Vigil";
-
     /// <summary>Adds Vigil with the storage and worker settings of the command line, and the demo handlers.</summary>
     /// <param name="services">The services.</param>
     /// <param name="storage">The storage.</param>
@@ -22,8 +19,8 @@ internal static class VigilHostSetup
     /// <returns>The Vigil builder, for more registrations.</returns>
     public static IVigilBuilder AddVigilFromCommandLine(this IServiceCollection services, StorageSpec storage, WorkerSettings worker)
     {
-        // Configuration first (appsettings, Vigil__* environment variables), then what the command line says on top.
-        services.AddOptions<VigilOptions>().BindConfiguration(ConfigurationSection);
+        // AddVigil binds the configuration first (appsettings, Vigil__* environment variables), then what the command line
+        // says goes on top.
         var builder = services.AddVigil(worker.ApplyTo);
         switch (storage.Kind)
         {

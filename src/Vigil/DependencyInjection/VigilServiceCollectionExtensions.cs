@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vigil;
 using Vigil.Client;
+using Vigil.DependencyInjection;
 using Vigil.Handlers;
 using Vigil.Hosting;
 using Vigil.Maintenance;
@@ -19,37 +20,49 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class VigilServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Vigil: the options (validated at start-up, every problem in one exception), the <see cref="IVigilClient"/>, the
+    /// Adds Vigil: the options (bound from the <c>Vigil</c> configuration section when the host has an
+    /// <c>IConfiguration</c>, validated at start-up, every problem in one exception), the <see cref="IVigilClient"/>, the
     /// worker (a hosted service that runs when <see cref="VigilOptions.RunWorker"/> is <see langword="true"/>, exposed as
     /// <see cref="IVigilWorker"/>), the retention sweep, the <c>Vigil</c> meter, and the built-in handler of sentinel probes
     /// (<see cref="TaskNames.ProbeTaskType"/>). A storage engine must be added on the returned builder
     /// (<c>.UseSqlite(path)</c> or <c>.UseRedis(configuration)</c>), or the host fails to start saying so.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Configures the options; may be <see langword="null"/>. Each call's delegate is applied in order.</param>
+    /// <param name="configure">
+    /// Configures the options; may be <see langword="null"/>. Each call's delegate is applied in order, after the
+    /// configuration section, so what code sets wins over <c>appsettings.json</c> and <c>Vigil__*</c> environment variables.
+    /// </param>
     /// <returns>The builder, for the storage engine, handlers and observability.</returns>
     /// <remarks>
-    /// Idempotent: calling it again only adds <paramref name="configure"/>. Registers <see cref="TimeProvider.System"/> unless a
-    /// <see cref="TimeProvider"/> is registered (tests register a fake one).
+    /// <para>Binding: every setting of <see cref="VigilOptions"/> under <c>Vigil</c> (<c>Vigil:LeaseDuration</c>,
+    /// <c>Vigil__LeaseDuration</c>); a list there replaces the default list (<c>Vigil:Queues</c> = <c>["reports"]</c>, or
+    /// <c>Vigil__Queues=default,reports</c>); a value that does not convert or a key that names no setting fails the start
+    /// with a message naming the key.</para>
+    /// <para>Idempotent: calling it again only adds <paramref name="configure"/>. Registers <see cref="TimeProvider.System"/>
+    /// unless a <see cref="TimeProvider"/> is registered (tests register a fake one).</para>
     /// </remarks>
     public static IVigilBuilder AddVigil(this IServiceCollection services, Action<VigilOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var optionsBuilder = services.AddOptions<VigilOptions>();
-        if (configure is not null)
+        var builder = new VigilBuilder(services);
+        var first = !services.Any(d => d.ServiceType == typeof(VigilMarkerService));
+        if (first)
         {
-            optionsBuilder.Configure(configure);
+            // The binding is registered before any delegate, so delegates run after it: code has the last word.
+            services.AddSingleton<VigilMarkerService>();
+            VigilOptionsRegistration.Add<VigilOptions, VigilOptionsValidator>(services);
         }
 
-        var builder = new VigilBuilder(services);
-        if (services.Any(d => d.ServiceType == typeof(VigilMarkerService)))
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (!first)
         {
             return builder;
         }
 
-        services.AddSingleton<VigilMarkerService>();
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VigilOptions>, VigilOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new VigilMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new HandlerRegistry(sp.GetServices<HandlerRegistration>()));

@@ -7,9 +7,11 @@ namespace Vigil.Health;
 /// <remarks>
 /// <para>A worker is <b>degraded</b> when its heartbeat is older than <see cref="HeartbeatDegradedAge"/> or its loop tick
 /// older than <see cref="LoopTickDegradedAge"/>; <b>unhealthy</b> past <see cref="LoopTickUnhealthyAge"/> (a zombie: the
-/// process lives, the loop does not turn) or when its worker probe was missed. A worker whose heartbeat is older than
-/// <see cref="HeartbeatUnhealthyAge"/> is <b>gone</b> (degraded: its leases are taken over by the living) and is left out of
-/// the report after <see cref="ForgetWorkerAfter"/>.</para>
+/// process lives, the loop does not turn) or when its worker probe was missed. A worker that exits cleanly removes its
+/// record and leaves the report at once. A worker whose heartbeat is older than <see cref="HeartbeatUnhealthyAge"/> (killed,
+/// crashed, cut off) is <b>gone</b>: <b>degraded</b> while live workers serve its queues (the reason says when it vanished
+/// and how many of its leases were taken over), <b>unhealthy</b> when one of its queues has no live consumer left; it is
+/// left out of the report once its heartbeat is older than <see cref="ForgetWorkerAfter"/>.</para>
 /// <para>A queue is <b>degraded</b> when its oldest ready task waited longer than <see cref="OldestReadyDegradedAge"/> while
 /// its tasks still complete (a backlog), or its failure ratio over <see cref="FailureRatioWindow"/> reaches
 /// <see cref="FailureRatioDegraded"/>; <b>unhealthy</b> when it has ready tasks and no live worker consumes it, when its queue
@@ -29,8 +31,12 @@ public sealed class VigilHealthOptions
     /// <summary>A worker whose heartbeat is older than this is gone. Default 30 s.</summary>
     public TimeSpan HeartbeatUnhealthyAge { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A gone worker is left out of the report once its heartbeat is older than this. Default 5 minutes.</summary>
-    public TimeSpan ForgetWorkerAfter { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A gone worker is left out of the report (and of the dashboard) once its heartbeat is older than this, so a crash
+    /// that the living workers absorbed stops marking <c>/health</c> degraded. Default 2 minutes (at least
+    /// <see cref="HeartbeatUnhealthyAge"/>).
+    /// </summary>
+    public TimeSpan ForgetWorkerAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>A consume loop that last turned longer ago than this is degraded. Default 10 s.</summary>
     public TimeSpan LoopTickDegradedAge { get; set; } = TimeSpan.FromSeconds(10);

@@ -107,13 +107,57 @@ internal sealed class VigilHealthReporter
             cancellationToken).ConfigureAwait(false);
         var probes = await ProbeStatusReader.ReadAsync(
             _storage, now, _sentinelOptions.CurrentValue.Deadline, cancellationToken).ConfigureAwait(false);
-        return Judge(now, workers, queues, buckets, probes, options);
+        var leasesHeld = await CountLeasesOfGoneWorkersAsync(workers, now, options, cancellationToken).ConfigureAwait(false);
+        return Judge(now, workers, queues, buckets, probes, options, leasesHeld);
+    }
+
+    /// <summary>
+    /// For each gone worker still in the report, how many running tasks still carry its lease (not yet taken over by a
+    /// living worker). Read only while there is such a worker: one page of running tasks per queue it consumed.
+    /// </summary>
+    private async Task<Dictionary<string, int>> CountLeasesOfGoneWorkersAsync(
+        IReadOnlyList<WorkerHeartbeat> workers, DateTimeOffset now, VigilHealthOptions options, CancellationToken cancellationToken)
+    {
+        var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        var gone = workers
+            .Where(w => !WorkerHealthEvaluator.IsLive(w, now, options) && w.Status != WorkerStatuses.Stopped && now - w.HeartbeatAt <= options.ForgetWorkerAfter)
+            .Select(w => w.WorkerId)
+            .ToHashSet(StringComparer.Ordinal);
+        if (gone.Count == 0)
+        {
+            return held;
+        }
+
+        var queues = workers.Where(w => gone.Contains(w.WorkerId)).SelectMany(w => w.Queues).Distinct(StringComparer.Ordinal);
+        foreach (var queue in queues)
+        {
+            var running = await _storage.ListTasksAsync(
+                new TaskQuery { State = TaskState.Running, Queue = queue, Limit = ProbeStatusReader.MaxProbeTasks }, cancellationToken).ConfigureAwait(false);
+            foreach (var task in running.Tasks)
+            {
+                if (task.LeaseOwner is { } owner && gone.Contains(owner))
+                {
+                    held[owner] = held.GetValueOrDefault(owner) + 1;
+                }
+            }
+        }
+
+        return held;
     }
 
     /// <summary>Judges what was read. Pure, for tests.</summary>
+    /// <param name="now">The time of the reading.</param>
+    /// <param name="workers">Every worker record.</param>
+    /// <param name="queues">Every queue summary.</param>
+    /// <param name="buckets">The statistics of the failure-ratio window.</param>
+    /// <param name="probes">Every probe target's state.</param>
+    /// <param name="options">The thresholds.</param>
+    /// <param name="leasesHeld">Per gone worker, how many running tasks still carry its lease; none when left out.</param>
+    /// <returns>The judged snapshot.</returns>
     public static VigilHealthSnapshot Judge(
         DateTimeOffset now, IReadOnlyList<WorkerHeartbeat> workers, IReadOnlyList<QueueSummary> queues,
-        IReadOnlyList<StatisticsBucket> buckets, IReadOnlyList<ProbeStatus> probes, VigilHealthOptions options)
+        IReadOnlyList<StatisticsBucket> buckets, IReadOnlyList<ProbeStatus> probes, VigilHealthOptions options,
+        IReadOnlyDictionary<string, int>? leasesHeld = null)
     {
         var probeByTarget = probes.ToDictionary(p => p.Target, StringComparer.Ordinal);
         var live = workers.Where(w => WorkerHealthEvaluator.IsLive(w, now, options)).ToList();
@@ -122,7 +166,9 @@ internal sealed class VigilHealthReporter
         var workerHealth = new List<ComponentHealth>();
         foreach (var worker in workers)
         {
-            if (WorkerHealthEvaluator.Evaluate(worker, probeByTarget.GetValueOrDefault(ProbeStatus.WorkerTarget(worker.WorkerId)), now, options) is { } health)
+            var probe = probeByTarget.GetValueOrDefault(ProbeStatus.WorkerTarget(worker.WorkerId));
+            var held = leasesHeld?.GetValueOrDefault(worker.WorkerId) ?? 0;
+            if (WorkerHealthEvaluator.Evaluate(worker, probe, now, options, live, held) is { } health)
             {
                 workerHealth.Add(health);
             }
@@ -180,7 +226,7 @@ internal sealed class VigilHealthReporter
     /// A probe on its own: a miss is degraded here, because the queue and worker checks make the real judgement (a backlog
     /// or a busy worker misses probes without being broken).
     /// </summary>
-    private static ComponentHealth JudgeProbe(ProbeStatus probe, DateTimeOffset now)
+    internal static ComponentHealth JudgeProbe(ProbeStatus probe, DateTimeOffset now)
     {
         var data = new Dictionary<string, object>
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vigil;
 using Vigil.Alerts;
+using Vigil.DependencyInjection;
 using Vigil.Health;
 using Vigil.Probes;
 using Vigil.Recovery;
@@ -21,8 +22,9 @@ public static class VigilObservabilityBuilderExtensions
 {
     /// <summary>
     /// Adds everything: <see cref="AddVigilHealthChecks"/>, <see cref="AddVigilSentinel"/>, <see cref="AddVigilAlerts"/>,
-    /// <see cref="AddVigilRecovery"/> and <see cref="AddVigilResourceLimits"/>, with their default options (or those bound
-    /// from configuration by the host).
+    /// <see cref="AddVigilRecovery"/> and <see cref="AddVigilResourceLimits"/>. Their options are bound from the sections
+    /// <c>Vigil:Health</c>, <c>Vigil:Sentinel</c>, <c>Vigil:Alerts</c>, <c>Vigil:Recovery</c> and <c>Vigil:Resources</c> of the
+    /// host's configuration when it has one (as <c>AddVigil</c> binds <c>Vigil</c>), then changed by any delegate given.
     /// </summary>
     /// <param name="builder">The Vigil builder.</param>
     /// <returns>The builder.</returns>
@@ -157,11 +159,11 @@ public static class VigilObservabilityBuilderExtensions
     }
 
     private static void AddOptions<TOptions, TValidator>(IServiceCollection services, Action<TOptions>? configure)
-        where TOptions : class
+        where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        // Bound from its Vigil:* section first; the delegate registered after it has the last word.
+        VigilOptionsRegistration.Add<TOptions, TValidator>(services);
         if (configure is not null)
         {
             services.Configure(configure);

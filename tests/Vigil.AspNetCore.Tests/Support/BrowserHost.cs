@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Vigil.AspNetCore.Tests.Support;
 
 /// <summary>A <see cref="VigilWebHost"/> plus the system's headless Chromium driven by Playwright (never a downloaded browser).</summary>
-public sealed class BrowserHost : VigilWebHost
+public class BrowserHost : VigilWebHost
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;

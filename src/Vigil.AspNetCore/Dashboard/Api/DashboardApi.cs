@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Vigil.AspNetCore.Realtime;
 using Vigil.Client;
+using Vigil.Handlers;
 using Vigil.Storage;
 using Vigil.Tasks;
 
@@ -17,13 +18,27 @@ internal static class DashboardApi
     private static readonly string Version =
         typeof(DashboardApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static IResult GetConfig(HttpContext context, VigilDashboardOptions options) => DashboardJson.Ok(new DashboardConfigDto(
-        options.Title,
-        options.ReadOnly,
-        options.HealthPath is { } health ? context.Request.PathBase + health : null,
-        options.MetricsPath is { } metrics ? context.Request.PathBase + metrics : null,
-        (int)options.PollInterval.TotalMilliseconds,
-        Version.Split('+')[0]));
+    public static IResult GetConfig(HttpContext context, VigilDashboardOptions options)
+    {
+        var vigil = context.RequestServices.GetRequiredService<IOptions<VigilOptions>>().Value;
+
+        // The types this process has handlers for: what the enqueue form suggests (workers elsewhere may know more).
+        var types = context.RequestServices.GetService<HandlerRegistry>()?.RegisteredTypes
+            .Where(static t => t != TaskNames.ProbeTaskType)
+            .Order(StringComparer.Ordinal)
+            .ToList() ?? [];
+        return DashboardJson.Ok(new DashboardConfigDto(
+            options.Title,
+            options.ReadOnly,
+            options.HealthPath is { } health ? context.Request.PathBase + health : null,
+            options.MetricsPath is { } metrics ? context.Request.PathBase + metrics : null,
+            (int)options.PollInterval.TotalMilliseconds,
+            Version.Split('+')[0],
+            types,
+            vigil.DefaultQueue,
+            vigil.DefaultMaxAttempts,
+            vigil.DefaultTimeout.TotalSeconds));
+    }
 
     public static IResult GetAntiforgeryToken(HttpContext context)
     {
@@ -40,27 +55,45 @@ internal static class DashboardApi
     public static async Task<IResult> GetWorkers(HttpContext context) =>
         DashboardJson.Ok(await Data(context).GetWorkersAsync(context.RequestAborted).ConfigureAwait(false));
 
+    public static async Task<IResult> GetProbes(HttpContext context) =>
+        DashboardJson.Ok(await Data(context).GetProbesAsync(context.RequestAborted).ConfigureAwait(false));
+
     public static async Task<IResult> GetStatistics(HttpContext context)
     {
         var query = context.Request.Query;
         if (!DashboardQuery.TryGetInt(query, "minutes", 60, 1, 1440, out var minutes, out var error)
             || !DashboardQuery.TryGetName(query, "queue", TaskNames.TryValidateQueue, out var queue, out error)
-            || !DashboardQuery.TryGetName(query, "type", TaskNames.TryValidateType, out var type, out error))
+            || !DashboardQuery.TryGetName(query, "type", TaskNames.TryValidateType, out var type, out error)
+            || !DashboardQuery.TryGetBool(query, "internal", out var includeInternal, out error))
         {
             return DashboardJson.BadRequest(error);
         }
 
-        return DashboardJson.Ok(await Data(context).GetStatisticsAsync(minutes, queue, type, context.RequestAborted).ConfigureAwait(false));
+        return DashboardJson.Ok(
+            await Data(context).GetStatisticsAsync(minutes, queue, type, includeInternal, context.RequestAborted).ConfigureAwait(false));
+    }
+
+    public static async Task<IResult> GetQueueStatistics(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if (!DashboardQuery.TryGetInt(query, "minutes", 60, 1, 1440, out var minutes, out var error)
+            || !DashboardQuery.TryGetBool(query, "internal", out var includeInternal, out error))
+        {
+            return DashboardJson.BadRequest(error);
+        }
+
+        return DashboardJson.Ok(await Data(context).GetQueueStatisticsAsync(minutes, includeInternal, context.RequestAborted).ConfigureAwait(false));
     }
 
     public static async Task<IResult> ListTasks(HttpContext context)
     {
-        if (!DashboardQuery.TryGetTaskQuery(context.Request.Query, out var query, out var error))
+        if (!DashboardQuery.TryGetTaskQuery(context.Request.Query, out var query, out var error)
+            || !DashboardQuery.TryGetBool(context.Request.Query, "internal", out var includeInternal, out error))
         {
             return DashboardJson.BadRequest(error);
         }
 
-        var page = await Client(context).ListTasksAsync(query, context.RequestAborted).ConfigureAwait(false);
+        var page = await Data(context).ListTasksAsync(query, includeInternal, context.RequestAborted).ConfigureAwait(false);
         return DashboardJson.Ok(new TaskPageDto(page.Tasks.Select(DashboardData.ToSummary).ToList(), page.Total, query.Offset, query.Limit));
     }
 

@@ -57,6 +57,24 @@ internal static class DashboardQuery
         return true;
     }
 
+    public static bool TryGetBool(IQueryCollection query, string name, out bool value, [NotNullWhen(false)] out string? error)
+    {
+        var text = query[name].ToString();
+        error = null;
+        value = false;
+        switch (text.ToLowerInvariant())
+        {
+            case "" or "0" or "false":
+                return true;
+            case "1" or "true":
+                value = true;
+                return true;
+            default:
+                error = $"Query parameter '{name}' is '{Shorten(text)}': use true or false (1 or 0).";
+                return false;
+        }
+    }
+
     public delegate bool NameValidator(string? value, [NotNullWhen(false)] out string? error);
 
     public static bool TryGetName(

@@ -12,4 +12,6 @@ internal sealed record StatsPointDto(
     double? AvgRunMs,
     double? MaxRunMs,
     double? AvgWaitMs,
-    double? MaxWaitMs);
+    double? MaxWaitMs,
+    long RunCount,
+    long WaitCount);

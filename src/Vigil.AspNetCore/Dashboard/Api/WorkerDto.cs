@@ -9,6 +9,7 @@ internal sealed record WorkerDto(
     int Concurrency,
     string Status,
     bool Stale,
+    bool Gone,
     DateTimeOffset StartedAt,
     DateTimeOffset HeartbeatAt,
     double HeartbeatAgeSeconds,

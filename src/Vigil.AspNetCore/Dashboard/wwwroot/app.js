@@ -23,7 +23,22 @@
     progress: {},
     timers: [],
     listSeq: 0,
+    listSubs: new Set(),
+    watching: new Set(),
+    queueStats: null,
+    queueStatsAt: 0,
+    queueWindow: 60,
+    showInternal: readSetting('vigil.showInternal') === '1',
   };
+
+  // The "show internal" choice (probe tasks, private queues) outlives the page, like a filter a person set on purpose.
+  function readSetting(key) {
+    try { return window.localStorage.getItem(key); } catch { return null; }
+  }
+
+  function writeSetting(key, value) {
+    try { window.localStorage.setItem(key, value); } catch { /* private mode: the choice lasts for this page only */ }
+  }
 
   // ---- DOM helpers ---------------------------------------------------------------------------------------------------
 
@@ -47,14 +62,6 @@
       if (c === null || c === undefined || c === false) continue;
       el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
     }
-  }
-
-  const SVGNS = 'http://www.w3.org/2000/svg';
-  function s(tag, attrs, ...children) {
-    const el = document.createElementNS(SVGNS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) el.setAttribute(k, v);
-    for (const c of children.flat()) if (c) el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
-    return el;
   }
 
   function replace(el, ...children) {
@@ -194,14 +201,18 @@
     connection.on('taskProgress', (p) => {
       state.progress[p.taskId] = p;
       if (state.view === 'task' && state.detailId === p.taskId) renderProgress(p);
+      for (const el of document.querySelectorAll('[data-progress-for]')) {
+        if (el.getAttribute('data-progress-for') === p.taskId) replace(el, rowProgress(p));
+      }
     });
     connection.on('taskState', (m) => {
       if (state.view === 'task' && state.detailId === m.taskId) loadDetail(false);
+      if ((state.view === 'tasks' || state.view === 'dead') && state.listSubs.has(m.taskId)) loadList(false);
     });
     connection.on('systemEvent', () => refreshSoon());
-    connection.onreconnecting(() => setLive(false, 'reconnecting…'));
+    connection.onreconnecting(() => { state.watching.clear(); setLive(false, 'reconnecting…'); });
     connection.onreconnected(() => { setLive(true); resubscribe(); });
-    connection.onclose(() => { setLive(false, 'polling'); setTimeout(() => start(connection), 5000); });
+    connection.onclose(() => { state.watching.clear(); setLive(false, 'polling'); setTimeout(() => start(connection), 5000); });
     state.connection = connection;
     await start(connection);
   }
@@ -219,17 +230,42 @@
 
   function resubscribe() {
     if (state.view === 'task' && state.detailId) subscribeTask(state.detailId);
+    for (const id of state.listSubs) subscribeTask(id);
+  }
+
+  /** Watches the running tasks shown in the list (at most a few, each costs the server a state poll) for their progress. */
+  const MAX_LIST_SUBSCRIPTIONS = 10;
+  function syncListSubscriptions(ids) {
+    const want = new Set(ids.slice(0, MAX_LIST_SUBSCRIPTIONS));
+    for (const id of state.listSubs) if (!want.has(id) && id !== state.detailId) unsubscribeTask(id);
+    for (const id of want) if (!state.listSubs.has(id)) subscribeTask(id);
+    state.listSubs = want;
   }
 
   async function subscribeTask(id) {
     const c = state.connection;
     if (!c || c.state !== 'Connected') return;
-    try { await c.invoke('SubscribeTask', id); } catch { /* the page still polls the task */ }
+    try {
+      await c.invoke('SubscribeTask', id);
+      state.watching.add(id);
+      markWatching(id);
+    } catch { /* the page still polls the task */ }
   }
 
   function unsubscribeTask(id) {
     const c = state.connection;
+    state.watching.delete(id);
     if (c && c.state === 'Connected' && id) c.invoke('UnsubscribeTask', id).catch(() => {});
+  }
+
+  /** Marks what shows a task's progress as live once the server sends it to this page (data-live, a tooltip). */
+  function markWatching(id) {
+    const els = [...document.querySelectorAll('[data-progress-for]')].filter((el) => el.getAttribute('data-progress-for') === id);
+    if (state.view === 'task' && state.detailId === id && $('progress-slot')) els.push($('progress-slot'));
+    for (const el of els) {
+      el.setAttribute('data-live', 'true');
+      el.title = 'progress arrives live from the worker';
+    }
   }
 
   // ---- Data refresh --------------------------------------------------------------------------------------------------
@@ -245,6 +281,7 @@
     renderOverviewParts();
     if (changed && (state.view === 'tasks' || state.view === 'dead')) loadList(false);
     if (changed && state.view === 'overview' && Date.now() - state.statsAt > 4000) loadStats();
+    if (changed && state.view === 'queues' && Date.now() - state.queueStatsAt > 4000) loadQueueStats();
   }
 
   async function loadOverview() {
@@ -277,6 +314,7 @@
       if (Date.now() - state.statsAt > 10000) loadStats();
       if (Date.now() - state.healthAt > 5000) loadHealth();
     }
+    if (state.view === 'queues' && Date.now() - state.queueStatsAt > 10000) loadQueueStats();
     renderAges();
   }
 
@@ -328,7 +366,8 @@
     else if (parts[0] === 'dead') view = 'dead';
     else if (parts[0] === 'tasks' && parts[1]) { view = 'task'; state.detailId = parts[1]; }
     else if (parts[0] === 'tasks') view = 'tasks';
-    if (previous && previous !== state.detailId) unsubscribeTask(previous);
+    if (previous && previous !== state.detailId && !state.listSubs.has(previous)) unsubscribeTask(previous);
+    if (view !== 'tasks' && view !== 'dead') { listQuery = null; syncListSubscriptions([]); }
     state.view = view;
     for (const a of document.querySelectorAll('#nav a')) {
       const v = a.getAttribute('data-view');
@@ -361,6 +400,7 @@
       h('div', { class: 'grid-2 grid-wide-left' },
         section('Queues', h('a', { href: '#/queues', class: 'muted-link small', text: 'all queues →' }), h('div', { id: 'queues-table' })),
         section('Health', h('span', { class: 'muted small', id: 'health-when' }), h('div', { id: 'health-body' }))),
+      section('Probes', h('span', { class: 'muted small', text: 'sentinel tasks sent through each queue and to each worker' }), h('div', { id: 'probes-table' })),
       section('Workers', h('a', { href: '#/workers', class: 'muted-link small', text: 'details →' }), h('div', { id: 'workers-table' })));
     renderOverviewParts();
     renderStats();
@@ -375,10 +415,10 @@
     if (state.view === 'overview') {
       renderTiles(o);
       replace($('queues-table'), queuesTable(o.queues.filter((q) => !q.isPrivate), true));
+      replace($('probes-table'), probesTable(o.probes || []));
       replace($('workers-table'), workersTable(o.workers, true));
     } else if (state.view === 'queues') {
-      const showPrivate = $('show-private') && $('show-private').checked;
-      replace($('queues-full'), queuesTable(o.queues.filter((q) => showPrivate || !q.isPrivate), false));
+      replace($('queues-full'), queuesTable(o.queues.filter((q) => state.showInternal || !q.isPrivate), false));
     } else if (state.view === 'workers') {
       replace($('workers-full'), workersTable(o.workers, false));
     }
@@ -434,13 +474,16 @@
       h('tbody', null, workers.map((w) => {
         const bar = h('div', { class: 'bar' }, h('div', { class: 'bar-fill' }));
         bar.firstChild.style.width = Math.min(100, w.concurrency ? (100 * w.inFlight / w.concurrency) : 0) + '%';
-        return h('tr', { class: w.stale ? 'row-bad' : '' },
-          h('td', null, h('div', { class: 'strong mono', text: w.workerId }), h('div', { class: 'muted small', text: w.host + ' · pid ' + w.processId + (w.version ? ' · v' + w.version : '') })),
-          h('td', null, h('span', { class: 'pill pill-' + (w.stale ? 'dead' : (w.status === 'running' ? 'succeeded' : 'retrying')), text: w.stale ? 'stale' : w.status })),
+        const flag = w.gone ? 'gone' : (w.stale ? 'stale' : null);
+        return h('tr', { class: flag ? 'row-bad' : '', 'data-worker': w.workerId },
+          h('td', null, h('div', { class: 'strong mono', text: w.workerId }), h('div', { class: 'muted small', text: w.host + ' · pid ' + w.processId + (w.version ? ' · v' + w.version.split('+')[0] : ''), title: w.version || null })),
+          h('td', null, h('span', { class: 'pill pill-' + (flag ? 'dead' : (w.status === 'running' ? 'succeeded' : 'retrying')), text: flag || w.status, title: w.gone ? 'no heartbeat for ' + age(w.heartbeatAgeSeconds) + ': killed, crashed or cut off; its leases are taken over by the living workers' : null })),
           compact ? null : h('td', { class: 'small', text: w.queues.join(', ') }),
           h('td', { class: 'num ' + (w.stale ? 'bad' : ageClass(w.heartbeatAgeSeconds, 15, 30)), text: age(w.heartbeatAgeSeconds) }),
           h('td', { class: 'num ' + ageClass(w.loopTickAgeSeconds, 15, 60), text: age(w.loopTickAgeSeconds) }),
-          h('td', null, h('div', { class: 'inflight' }, bar, h('span', { class: 'small', text: w.inFlight + '/' + w.concurrency }))),
+          w.gone
+            ? h('td', { class: 'small muted', title: 'at its last heartbeat; its leases are taken over by the living workers', text: 'had ' + w.inFlight + '/' + w.concurrency })
+            : h('td', null, h('div', { class: 'inflight' }, bar, h('span', { class: 'small', text: w.inFlight + '/' + w.concurrency }))),
           h('td', { class: 'num', text: num(w.processed) }),
           h('td', { class: 'num' + (w.failed > 0 ? ' bad-text' : ''), text: num(w.failed) }),
           h('td', { class: 'num', text: w.cpuPercent === null ? '—' : w.cpuPercent.toFixed(1) + '%' }),
@@ -454,7 +497,7 @@
   async function loadStats() {
     state.statsAt = Date.now();
     try {
-      state.stats = await getJson('stats?minutes=60');
+      state.stats = await getJson('stats?minutes=60' + (state.showInternal ? '&internal=true' : ''));
       renderStats();
       if (state.overview && state.view === 'overview') renderTiles(state.overview);
     } catch (e) {
@@ -465,99 +508,98 @@
   function renderStats() {
     if (!state.stats || state.view !== 'overview') return;
     const series = state.stats.series;
-    replace($('chart-throughput'), barChart(series, [
+    replace($('chart-throughput'), VigilCharts.bar(series, [
       { key: 'succeeded', label: 'succeeded', cls: 'c-good' },
       { key: 'failed', label: 'failed', cls: 'c-bad' },
-    ]));
-    replace($('chart-latency'), lineChart(series, [
+    ], { label: 'Throughput per minute', empty: 'No task finished in the last hour.' }));
+    replace($('chart-latency'), VigilCharts.line(series, [
       { key: 'avgRunMs', label: 'avg run', cls: 'c-accent' },
       { key: 'maxRunMs', label: 'max run', cls: 'c-accent-2', dashed: true },
       { key: 'avgWaitMs', label: 'avg wait', cls: 'c-warn' },
-    ]));
+    ], { label: 'Run and wait time per minute', empty: 'No run in the last hour.' }, ms));
   }
 
-  // ---- Charts (inline SVG) -------------------------------------------------------------------------------------------
+  // ---- Probes --------------------------------------------------------------------------------------------------------
 
-  const CW = 560, CH = 190, PL = 44, PR = 10, PT = 10, PB = 24;
+  const probePill = (st) => ({ ok: 'succeeded', pending: 'queued', missed: 'dead', failed: 'retrying' })[st] || 'scheduled';
 
-  function niceMax(v) {
-    if (v <= 0) return 1;
-    const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-    return 10 * p;
-  }
-
-  function axes(svg, series, max, fmt) {
-    const plotW = CW - PL - PR, plotH = CH - PT - PB;
-    for (let i = 0; i <= 4; i++) {
-      const y = PT + plotH - (plotH * i / 4);
-      svg.appendChild(s('line', { x1: PL, x2: CW - PR, y1: y, y2: y, class: 'grid' }));
-      svg.appendChild(s('text', { x: PL - 6, y: y + 3, class: 'axis', 'text-anchor': 'end' }, fmt(max * i / 4)));
+  function probesTable(probes) {
+    if (!probes.length) {
+      return h('div', { class: 'empty', text: 'No probe has run yet. The sentinel (AddVigilObservability(); on in vigil server and vigil worker) sends one through every queue and to every worker each interval.' });
     }
-    const n = series.length;
-    for (let i = 0; i < n; i++) {
-      const d = new Date(series[i].minute);
-      // A label every 15 minutes, and the last minute unless it would overlap the one before.
-      if (d.getMinutes() % 15 === 0 || (i === n - 1 && d.getMinutes() % 15 > 4)) {
-        const x = PL + (plotW * (i + 0.5) / n);
-        svg.appendChild(s('text', { x, y: CH - 6, class: 'axis', 'text-anchor': 'middle' },
-          d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })));
-      }
+    return h('table', { class: 'table probes' },
+      h('thead', null, h('tr', null,
+        h('th', { text: 'Target' }), h('th', { text: 'State' }), h('th', { class: 'num', text: 'Last latency' }),
+        h('th', { class: 'num', text: 'Last success' }), h('th', { class: 'num', text: 'Waiting' }), h('th', { class: 'num', text: 'Deadline' }),
+        h('th', { text: 'Reason' }))),
+      h('tbody', null, probes.map((p) => h('tr', { 'data-probe': p.target, 'data-state': p.state, class: p.state === 'missed' ? 'row-bad' : '' },
+        h('td', null, h('span', { class: 'tag tag-kind', text: p.kind }), ' ',
+          p.kind === 'worker' ? h('span', { class: 'mono strong', text: p.workerId }) : h('a', { class: 'strong', href: '#/tasks?queue=' + encodeURIComponent(p.queue), text: p.queue })),
+        h('td', null, h('span', { class: 'pill pill-' + probePill(p.state), text: p.state })),
+        h('td', { class: 'num probe-latency', text: ms(p.lastLatencyMs) }),
+        h('td', { class: 'num muted' }, p.lastSucceededAt ? h('span', { 'data-since': p.lastSucceededAt }, since(p.lastSucceededAt)) : 'never'),
+        h('td', { class: 'num ' + (p.pendingSeconds === null ? 'muted' : ageClass(p.pendingSeconds, p.deadlineMs / 2000, p.deadlineMs / 1000)), text: p.pendingSeconds === null ? '—' : age(p.pendingSeconds) }),
+        h('td', { class: 'num muted', text: ms(p.deadlineMs) }),
+        h('td', { class: 'small probe-reason' + (p.status === 'Healthy' ? ' muted' : ' bad-text'), text: p.reason })))));
+  }
+
+  // ---- Per-queue statistics ------------------------------------------------------------------------------------------
+
+  async function loadQueueStats() {
+    state.queueStatsAt = Date.now();
+    try {
+      state.queueStats = await getJson('stats/queues?minutes=' + state.queueWindow + (state.showInternal ? '&internal=true' : ''));
+      renderQueueCharts();
+    } catch (e) {
+      replace($('queue-charts'), h('div', { class: 'empty bad-text', text: 'Statistics unavailable: ' + e.message }));
     }
   }
 
-  function legend(keys) {
-    return h('div', { class: 'legend' }, keys.map((k) => h('span', { class: 'legend-item' }, h('i', { class: 'swatch ' + k.cls + (k.dashed ? ' dashed' : '') }), k.label)));
-  }
-
-  function barChart(series, keys) {
-    const plotW = CW - PL - PR, plotH = CH - PT - PB;
-    const max = niceMax(Math.max(0, ...series.map((p) => keys.reduce((a, k) => a + (p[k.key] || 0), 0))));
-    const svg = s('svg', { viewBox: `0 0 ${CW} ${CH}`, class: 'svg-chart', role: 'img', 'aria-label': 'Throughput per minute' });
-    axes(svg, series, max, (v) => Number.isInteger(v) ? String(v) : v.toFixed(1));
-    const n = series.length, bw = plotW / n;
-    series.forEach((p, i) => {
-      let y = PT + plotH;
-      const tip = time(p.minute) + ' — ' + keys.map((k) => k.label + ' ' + (p[k.key] || 0)).join(', ');
-      const g = s('g', null, s('title', null, tip));
-      for (const k of keys) {
-        const v = p[k.key] || 0;
-        if (!v) continue;
-        const bh = plotH * v / max;
-        y -= bh;
-        g.appendChild(s('rect', { x: PL + i * bw + 1, y, width: Math.max(1, bw - 2), height: bh, class: k.cls, rx: 1.5 }));
-      }
-      g.appendChild(s('rect', { x: PL + i * bw, y: PT, width: bw, height: plotH, class: 'hit' }));
-      svg.appendChild(g);
-    });
-    const total = series.reduce((a, p) => a + keys.reduce((b, k) => b + (p[k.key] || 0), 0), 0);
-    return [svg, legend(keys), total === 0 ? h('div', { class: 'chart-note', text: 'No task finished in the last hour.' }) : null];
-  }
-
-  function lineChart(series, keys) {
-    const plotW = CW - PL - PR, plotH = CH - PT - PB;
-    const values = series.flatMap((p) => keys.map((k) => p[k.key]).filter((v) => v !== null && v !== undefined));
-    const max = niceMax(Math.max(0, ...values));
-    const svg = s('svg', { viewBox: `0 0 ${CW} ${CH}`, class: 'svg-chart', role: 'img', 'aria-label': 'Run and wait time per minute' });
-    axes(svg, series, max, (v) => ms(v).replace(' ', ''));
-    const n = series.length;
-    const x = (i) => PL + (plotW * (i + 0.5) / n);
-    const y = (v) => PT + plotH - plotH * v / max;
-    for (const k of keys) {
-      let d = '', pen = false;
-      series.forEach((p, i) => {
-        const v = p[k.key];
-        if (v === null || v === undefined) { pen = false; return; }
-        d += (pen ? 'L' : 'M') + x(i).toFixed(1) + ' ' + y(v).toFixed(1);
-        pen = true;
-      });
-      if (d) svg.appendChild(s('path', { d, class: 'line ' + k.cls + (k.dashed ? ' dashed' : '') }));
-      series.forEach((p, i) => {
-        const v = p[k.key];
-        if (v !== null && v !== undefined) svg.appendChild(s('circle', { cx: x(i), cy: y(v), r: 2.2, class: 'dot ' + k.cls }, s('title', null, time(p.minute) + ' ' + k.label + ' ' + ms(v))));
-      });
+  function renderQueueCharts() {
+    const el = $('queue-charts');
+    if (!el || !state.queueStats) return;
+    const queues = state.queueStats.queues;
+    if (!queues.length) {
+      replace(el, h('div', { class: 'empty', text: 'No task was enqueued or finished in this window.' }));
+      return;
     }
-    return [svg, legend(keys), values.length === 0 ? h('div', { class: 'chart-note', text: 'No run in the last hour.' }) : null];
+    // At most 60 bars per chart: a longer window sums neighbouring minutes (averages weighted by their counts).
+    replace(el, queues.map((q) => {
+      const series = VigilCharts.downsample(q.series, 60);
+      const t = q.totals;
+      return h('div', { class: 'queue-chart', 'data-queue-chart': q.queue },
+        h('div', { class: 'queue-chart-head' },
+          h('a', { class: 'strong', href: '#/tasks?queue=' + encodeURIComponent(q.queue), text: q.queue }),
+          q.isPrivate ? h('span', { class: 'tag', text: 'private' }) : null,
+          h('span', { class: 'muted small queue-chart-totals', 'data-succeeded': t.succeeded, 'data-failed': t.failed, 'data-dead': t.dead },
+            num(t.succeeded) + ' succeeded · ' + num(t.failed) + ' failed · ' + num(t.dead) + ' dead · wait ' + ms(t.avgWaitMs) + ' · run ' + ms(t.avgRunMs) + ' on average')),
+        h('div', { class: 'grid-2 queue-chart-row' },
+          h('div', { class: 'chart chart-outcomes' }, VigilCharts.bar(series, [
+            { key: 'succeeded', label: 'succeeded', cls: 'c-good' },
+            { key: 'failed', label: 'failed attempts', cls: 'c-warn' },
+            { key: 'dead', label: 'dead', cls: 'c-bad' },
+          ], { width: 460, height: 150, small: true, label: q.queue + ': outcomes per minute', empty: 'Nothing finished in this window.' })),
+          h('div', { class: 'chart chart-times' }, VigilCharts.line(series, [
+            { key: 'avgWaitMs', label: 'avg wait', cls: 'c-warn' },
+            { key: 'avgRunMs', label: 'avg run', cls: 'c-accent' },
+            { key: 'maxRunMs', label: 'max run', cls: 'c-accent-2', dashed: true },
+          ], { width: 460, height: 150, small: true, label: q.queue + ': wait and run time per minute', empty: 'No run in this window.' }, ms))));
+    }));
+  }
+
+  // ---- Internal tasks ------------------------------------------------------------------------------------------------
+
+  function internalToggle() {
+    return h('label', { class: 'small muted check', title: 'The sentinel\'s probe tasks (vigil.probe) and the workers\' private queues (_worker.*)' },
+      h('input', { type: 'checkbox', id: 'show-internal', checked: state.showInternal, onchange: (e) => setShowInternal(e.target.checked) }), ' show internal');
+  }
+
+  function setShowInternal(on) {
+    state.showInternal = on;
+    writeSetting('vigil.showInternal', on ? '1' : '0');
+    state.statsAt = 0;
+    if (state.view === 'tasks' || state.view === 'dead') loadList(true);
+    if (state.view === 'queues') { renderOverviewParts(); loadQueueStats(); }
   }
 
   // ---- Health --------------------------------------------------------------------------------------------------------
@@ -611,13 +653,20 @@
   // ---- Queues and workers pages --------------------------------------------------------------------------------------
 
   function viewQueues(app) {
-    const toggle = h('label', { class: 'small muted check' }, h('input', { type: 'checkbox', id: 'show-private', onchange: renderOverviewParts }), ' show workers\' private queues');
-    app.append(section('Queues', toggle, h('div', { id: 'queues-full' })));
+    const windows = [[60, 'last hour'], [360, 'last 6 hours'], [1440, 'last 24 hours']];
+    const select = h('select', { id: 'queue-window', onchange: (e) => { state.queueWindow = Number(e.target.value); loadQueueStats(); } },
+      windows.map(([m, label]) => h('option', { value: m, selected: m === state.queueWindow, text: label })));
+    app.append(
+      section('Queues', internalToggle(), h('div', { id: 'queues-full' })),
+      section('Per queue', h('label', { class: 'small muted check' }, 'succeeded, failed and dead per minute; wait and run time —', select),
+        h('div', { id: 'queue-charts', class: 'queue-charts' }, h('div', { class: 'empty', text: 'Loading…' }))));
     renderOverviewParts();
+    if (state.queueStats) renderQueueCharts();
+    loadQueueStats();
   }
 
   function viewWorkers(app) {
-    app.append(section('Workers', h('span', { class: 'muted small', text: 'a worker is stale when its heartbeat is older than three intervals' }), h('div', { id: 'workers-full' })));
+    app.append(section('Workers', h('span', { class: 'muted small', text: 'stale: no heartbeat for three intervals; gone: killed or crashed (shown until the health report forgets it); a clean stop leaves at once' }), h('div', { id: 'workers-full' })));
     renderOverviewParts();
   }
 
@@ -640,6 +689,7 @@
       h('button', { class: 'btn', type: 'submit', text: 'Filter' }),
       (listQuery.queue || listQuery.type) ? h('a', { class: 'btn btn-ghost', href: tasksHash({ ...listQuery, queue: '', type: '', offset: 0 }), text: 'Clear' }) : null,
       h('datalist', { id: 'queue-names' }, (state.overview ? state.overview.queues : []).map((q) => h('option', { value: q.name }))),
+      internalToggle(),
       h('span', { class: 'spacer' }),
       (!deadOnly && !state.config.readOnly) ? h('button', { class: 'btn btn-primary', type: 'button', onclick: toggleEnqueue, text: 'New task' }) : null);
     head.append(filters, h('div', { id: 'enqueue-slot' }), h('div', { id: 'task-list' }, h('div', { class: 'empty', text: 'Loading…' })), h('div', { id: 'pager', class: 'pager' }));
@@ -670,6 +720,7 @@
     if (q.deadOnly) p.set('state', 'dead'); else if (q.state) p.set('state', q.state);
     if (q.queue) p.set('queue', q.queue);
     if (q.type && !q.deadOnly) p.set('type', q.type);
+    if (state.showInternal) p.set('internal', 'true');
     const seq = ++state.listSeq;
     try {
       const page = await getJson('tasks?' + p.toString());
@@ -683,13 +734,14 @@
   function renderList(page, q) {
     const list = $('task-list');
     if (!list) return;
+    syncListSubscriptions(page.tasks.filter((t) => t.state === 'running').map((t) => t.id));
     if (!page.tasks.length) {
       replace(list, h('div', { class: 'empty', text: q.deadOnly ? 'No dead letters. Every task either succeeded or is still being tried.' : 'No task matches.' }));
     } else {
       replace(list, h('table', { class: 'table tasks' },
         h('thead', null, h('tr', null,
           h('th', { text: 'Task' }), h('th', { text: 'Type' }), h('th', { text: 'Queue' }), h('th', { text: 'State' }),
-          h('th', { class: 'num', text: 'Attempts' }), h('th', { text: 'Created' }), h('th', { text: q.deadOnly ? 'Error' : 'Finished / due' }),
+          h('th', { class: 'num', text: 'Attempts' }), h('th', { text: 'Created' }), h('th', { text: q.deadOnly ? 'Error' : 'Progress / finished / due' }),
           state.config.readOnly ? null : h('th', { class: 'actions', text: '' }))),
         h('tbody', null, page.tasks.map((t) => h('tr', { 'data-task': t.id, 'data-state': t.state },
           h('td', null, h('a', { class: 'mono strong', href: '#/tasks/' + t.id, text: shortId(t.id) })),
@@ -698,9 +750,12 @@
           h('td', null, pill(t.state), t.cancelRequested ? h('span', { class: 'tag', text: 'cancel requested' }) : null),
           h('td', { class: 'num', text: t.attempt + '/' + t.maxAttempts }),
           h('td', { class: 'small muted', text: time(t.createdAt) }),
-          h('td', { class: 'small' + (t.error ? ' bad-text ellipsis' : ' muted'), title: t.error || '', text: t.error || (t.finishedAt ? time(t.finishedAt) : (t.dueAt ? 'due ' + time(t.dueAt) : '—')) }),
+          t.state === 'running' && !q.deadOnly
+            ? h('td', { class: 'small', 'data-progress-for': t.id }, rowProgress(state.progress[t.id]))
+            : h('td', { class: 'small' + (t.error ? ' bad-text ellipsis' : ' muted'), title: t.error || '', text: t.error || (t.finishedAt ? time(t.finishedAt) : (t.dueAt ? 'due ' + time(t.dueAt) : '—')) }),
           state.config.readOnly ? null : h('td', { class: 'actions' }, rowActions(t)))))));
     }
+    for (const t of page.tasks) if (state.watching.has(t.id)) markWatching(t.id);
     const pager = $('pager');
     const from = page.total === 0 ? 0 : page.offset + 1, to = page.offset + page.tasks.length;
     replace(pager,
@@ -708,6 +763,16 @@
       h('span', { class: 'spacer' }),
       h('a', { class: 'btn btn-small' + (page.offset <= 0 ? ' disabled' : ''), href: tasksHash({ ...q, offset: Math.max(0, page.offset - page.limit) }), text: '← Newer' }),
       h('a', { class: 'btn btn-small' + (to >= page.total ? ' disabled' : ''), href: tasksHash({ ...q, offset: page.offset + page.limit }), text: 'Older →' }));
+  }
+
+  /** A running task's last progress in a list row, or a hint that none came since the page opened. */
+  function rowProgress(p) {
+    if (!p) return h('span', { class: 'muted', text: 'running…' });
+    const bar = h('div', { class: 'bar' }, h('div', { class: 'bar-fill' }));
+    bar.firstChild.style.width = (p.percent === null ? 100 : Math.max(0, Math.min(100, p.percent))) + '%';
+    if (p.percent === null) bar.classList.add('indeterminate');
+    return h('div', { class: 'inflight row-progress' }, bar,
+      h('span', { class: 'small', text: (p.percent === null ? '' : Math.round(p.percent) + '% ') + (p.message || '') }));
   }
 
   function rowActions(t) {
@@ -723,22 +788,29 @@
   function toggleEnqueue() {
     const slot = $('enqueue-slot');
     if (slot.firstChild) { slot.replaceChildren(); return; }
+    const c = state.config;
     const error = h('div', { class: 'form-error', id: 'enqueue-error' });
+    const value = (id) => $(id).value.trim();
     const form = h('form', { class: 'enqueue', id: 'enqueue-form', onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = '';
       let payload;
       try { payload = JSON.parse($('e-payload').value || 'null'); } catch (ex) { error.textContent = 'Payload is not valid JSON: ' + ex.message; return; }
-      const body = { type: $('e-type').value.trim(), payload };
-      const queue = $('e-queue').value.trim();
-      if (queue) body.queue = queue;
-      const attempts = $('e-attempts').value.trim();
-      if (attempts) body.maxAttempts = Number(attempts);
-      const delay = $('e-delay').value.trim();
-      if (delay) body.delaySeconds = Number(delay);
+      const body = { type: value('e-type'), payload };
+      if (value('e-queue')) body.queue = value('e-queue');
+      if (value('e-attempts')) body.maxAttempts = Number(value('e-attempts'));
+      if (value('e-timeout')) body.timeoutSeconds = Number(value('e-timeout'));
+      if (value('e-delay')) body.delaySeconds = Number(value('e-delay'));
+      if (value('e-at')) {
+        // datetime-local is the browser's local time; the API takes an absolute time.
+        const at = new Date(value('e-at'));
+        if (isNaN(at.getTime())) { error.textContent = 'Run at is not a valid time.'; return; }
+        body.scheduledAt = at.toISOString();
+      }
+      if (value('e-key')) body.idempotencyKey = value('e-key');
       try {
         const result = await post('tasks', body);
-        toast('Enqueued task ' + shortId(result.id), 'ok');
+        toast('Enqueued task ' + shortId(result.id) + (body.idempotencyKey ? ' (key ' + body.idempotencyKey + ')' : ''), 'ok');
         slot.replaceChildren();
         refreshSoon();
       } catch (ex) {
@@ -746,10 +818,16 @@
       }
     } },
     h('div', { class: 'form-row' },
-      h('label', null, 'Type', h('input', { id: 'e-type', required: true, placeholder: 'reports.generate', autocomplete: 'off' })),
-      h('label', null, 'Queue', h('input', { id: 'e-queue', placeholder: 'default', autocomplete: 'off', list: 'queue-names' })),
-      h('label', { class: 'narrow' }, 'Max attempts', h('input', { id: 'e-attempts', type: 'number', min: 1, max: 1000, placeholder: 'default' })),
-      h('label', { class: 'narrow' }, 'Delay (s)', h('input', { id: 'e-delay', type: 'number', min: 0, step: 'any', placeholder: '0' }))),
+      h('label', null, 'Type', h('input', { id: 'e-type', required: true, placeholder: c.taskTypes && c.taskTypes.length ? c.taskTypes[0] : 'reports.generate', autocomplete: 'off', list: 'type-names' })),
+      h('datalist', { id: 'type-names' }, (c.taskTypes || []).map((t) => h('option', { value: t }))),
+      h('label', null, 'Queue', h('input', { id: 'e-queue', placeholder: c.defaultQueue || 'default', autocomplete: 'off', list: 'queue-names' })),
+      h('label', { class: 'narrow' }, 'Max attempts', h('input', { id: 'e-attempts', type: 'number', min: 1, max: 1000, placeholder: String(c.defaultMaxAttempts || 'default') })),
+      h('label', { class: 'narrow' }, 'Timeout (s)', h('input', { id: 'e-timeout', type: 'number', min: 0.001, step: 'any', placeholder: c.defaultTimeoutSeconds ? String(c.defaultTimeoutSeconds) : 'default' }))),
+    h('div', { class: 'form-row' },
+      h('label', { class: 'narrow' }, 'Delay (s)', h('input', { id: 'e-delay', type: 'number', min: 0, step: 'any', placeholder: '0' })),
+      h('label', null, 'or run at (your time)', h('input', { id: 'e-at', type: 'datetime-local', step: 1 })),
+      h('label', null, 'Idempotency key', h('input', { id: 'e-key', placeholder: 'none', autocomplete: 'off', maxlength: 200 })),
+      h('span', { class: 'muted small form-hint', text: 'a key returns the id of the unfinished task that has it instead of enqueuing twice' })),
     h('label', { class: 'block' }, 'Payload (JSON)', h('textarea', { id: 'e-payload', rows: 4, spellcheck: 'false', class: 'mono' }, '{}')),
     h('div', { class: 'form-row' }, h('button', { class: 'btn btn-primary', type: 'submit', id: 'e-submit', text: 'Enqueue' }), error));
     slot.appendChild(form);
@@ -830,7 +908,11 @@
     const open = [...el.querySelectorAll('details')].map((d) => d.open);
     el.replaceChildren(header, body, timeline);
     [...el.querySelectorAll('details')].forEach((d, i) => { if (open[i]) d.open = true; });
+    if (state.watching.has(t.id)) markWatching(t.id);
     if (prog && !t.terminal) renderProgress(prog);
+    else if (t.state === 'running') {
+      replace($('progress-slot'), h('div', { class: 'progress muted small', id: 'progress-text', text: 'No progress reported since this page opened: progress is pushed live as the handler reports it, not stored.' }));
+    }
   }
 
   const outcomeClass = (o) => ({ succeeded: 'succeeded', failed: 'retrying', 'timed-out': 'retrying', dead: 'dead', cancelled: 'cancelled', released: 'queued', 'lease-expired': 'dead' })[o] || 'running';
@@ -841,7 +923,9 @@
     const bar = h('div', { class: 'bar bar-large' }, h('div', { class: 'bar-fill' }));
     bar.firstChild.style.width = (p.percent === null ? 100 : Math.max(0, Math.min(100, p.percent))) + '%';
     if (p.percent === null) bar.classList.add('indeterminate');
-    replace(slot, h('div', { class: 'progress' }, bar, h('span', { class: 'small', id: 'progress-text', text: (p.percent === null ? '' : Math.round(p.percent) + '% ') + (p.message || '') })));
+    replace(slot, h('div', { class: 'progress' }, bar,
+      h('span', { class: 'small', id: 'progress-text', text: (p.percent === null ? '' : Math.round(p.percent) + '% ') + (p.message || '') }),
+      h('span', { class: 'muted small', text: 'reported ' + time(p.at) })));
   }
 
   // ---- Start ---------------------------------------------------------------------------------------------------------

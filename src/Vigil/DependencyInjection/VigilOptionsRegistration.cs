@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Vigil.DependencyInjection;
+
+/// <summary>Registers a Vigil options class the one way every part of Vigil does: bound, validated at start-up, reloadable.</summary>
+internal static class VigilOptionsRegistration
+{
+    /// <summary>
+    /// Registers <typeparamref name="TOptions"/> (once, however often called): bound from its configuration section when
+    /// the host has an <c>IConfiguration</c>, validated by <typeparamref name="TValidator"/> at start-up
+    /// (<c>ValidateOnStart</c>), and rebound when the configuration reloads. Delegates registered after this call run after
+    /// the binding, so code has the last word.
+    /// </summary>
+    /// <typeparam name="TOptions">The options class.</typeparam>
+    /// <typeparam name="TValidator">Its validator.</typeparam>
+    /// <param name="services">The services.</param>
+    public static void Add<TOptions, TValidator>(IServiceCollection services)
+        where TOptions : class, new()
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TOptions>, OptionsSectionBinder<TOptions>>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<TOptions>, OptionsSectionChangeTokenSource<TOptions>>());
+        services.TryAddSingleton<TValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, SectionOptionsValidator<TOptions, TValidator>>());
+    }
+}
