@@ -281,19 +281,9 @@ public sealed class DashboardApiTests(VigilWebHost host) : IClassFixture<VigilWe
     public async Task Workers_ListTheEmbeddedWorkerWithItsHeartbeat()
     {
         using var http = host.CreateHttpClient();
-        JsonElement worker = default;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            var workers = await http.GetFromJsonAsync<JsonElement>("/vigil/api/workers");
-            if (workers.GetArrayLength() > 0)
-            {
-                worker = workers[0];
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+        var workers = await Poll.UntilAsync(
+            () => http.GetFromJsonAsync<JsonElement>("/vigil/api/workers"), w => w.GetArrayLength() > 0, TimeSpan.FromSeconds(15), "the embedded worker to be listed");
+        var worker = workers[0];
 
         Assert.Equal(JsonValueKind.Object, worker.ValueKind);
         Assert.Contains("emails", worker.GetProperty("queues").EnumerateArray().Select(q => q.GetString()));
