@@ -17,10 +17,18 @@ internal static partial class LuaScripts
     /// </remarks>
     public const string Complete = Header + ZOps + Stats + Promote + """
         local out = {}
-        local succeeded = false
         local acks = {}
         local promoted = false
         local F = {'st', 'lo', 'a', 'n', 'sid', 'ty', 'o', 'ma'}
+        local function runStat(ty, runTicks)
+          stat(ty, 'rc', 1)
+          stat(ty, 'rt', runTicks)
+          statMaxOf(ty, 'rm', runTicks)
+        end
+        local function failStat(ty, timedOut)
+          stat(ty, 'f', 1)
+          if timedOut then stat(ty, 't', 1) end
+        end
         for i = 8, #ARGV, 11 do
           local id, worker, attempt, code = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3]
           local key = tk(id)
@@ -35,15 +43,6 @@ internal static partial class LuaScripts
             if h[5] then acks[#acks + 1] = h[5] end
             zrem(L, id)
             local runTicks = tonumber(run)
-            local function runStat()
-              stat(ty, 'rc', 1)
-              statSum(ty, 'rt', runTicks)
-              statMaxOf(ty, 'rm', runTicks)
-            end
-            local function failStat()
-              stat(ty, 'f', 1)
-              if timedOut then stat(ty, 't', 1) end
-            end
             if code == 's' then
               if result ~= '' then
                 redis.call('HSET', key, 'st', 'succeeded', 'f', nowS, k .. ':e', nowS, k .. ':o', 'succeeded', 'r', result)
@@ -53,32 +52,32 @@ internal static partial class LuaScripts
               zset(K .. ':fd', id .. '|' .. ty, nowS)
               zset(idx('succeeded'), id, o)
               stat(ty, 's', 1)
-              runStat()
-              succeeded = true
+              statSucceeded()
+              runStat(ty, runTicks)
               finish(key)
             elseif code == 'r' then
               redis.call('HSET', key, 'st', 'retrying', 'du', at, k .. ':e', nowS, k .. ':o', timedOut and 'timed-out' or 'failed',
                 'eT', eT, 'eM', eM, 'eS', eS, k .. ':eT', eT, k .. ':eM', eM, k .. ':eS', eS)
               zset(D, id, at)
               zset(idx('retrying'), id, o)
-              failStat()
+              failStat(ty, timedOut)
               stat(ty, 'r', 1)
-              runStat()
+              runStat(ty, runTicks)
               if tonumber(at) <= now then wake() end
             elseif code == 'd' then
               redis.call('HSET', key, 'st', 'dead', 'f', nowS, k .. ':e', nowS, k .. ':o', 'dead',
                 'eT', eT, 'eM', eM, 'eS', eS, k .. ':eT', eT, k .. ':eM', eM, k .. ':eS', eS)
               zset(K .. ':fx', id .. '|' .. ty, nowS)
               zset(idx('dead'), id, o)
-              failStat()
+              failStat(ty, timedOut)
               stat(ty, 'd', 1)
-              runStat()
+              runStat(ty, runTicks)
               finish(key)
             elseif code == 'c' then
               redis.call('HSET', key, 'st', 'cancelled', 'f', nowS, k .. ':e', nowS, k .. ':o', 'cancelled')
               zset(K .. ':fd', id .. '|' .. ty, nowS)
               zset(idx('cancelled'), id, o)
-              runStat()
+              runStat(ty, runTicks)
               finish(key)
             else
               -- Released unrun at shutdown: queued again, and this attempt does not count against the budget.
@@ -100,7 +99,6 @@ internal static partial class LuaScripts
           redis.call('XACK', S, G, unpack(acks))
           redis.call('XDEL', S, unpack(acks))
         end
-        if succeeded then redis.call('HSET', M, 'ok', nowS) end
         flushZ()
         flushStats()
         publish()
@@ -217,8 +215,8 @@ internal static partial class LuaScripts
           redis.call('DEL', K .. ':st:' .. m)
           redis.call('ZREM', K .. ':sti', m)
         end
-        local ok = redis.call('HGET', M, 'ok')
-        if ok and tonumber(ok) < tonumber(ARGV[10]) then redis.call('HDEL', M, 'ok') end
+        local okb = redis.call('HGET', M, 'okb')
+        if okb and tonumber(okb) < tonumber(ARGV[10]) then redis.call('HDEL', M, 'okb') end
         local dropped = 0
         if #out < limit then
           if redis.call('EXISTS', S) == 1 then

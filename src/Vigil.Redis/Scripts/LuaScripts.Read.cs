@@ -35,7 +35,11 @@ internal static partial class LuaScripts
           if not oldest or ds < oldest then oldest = ds end
         end
         local all = redis.call('ZCARD', K .. ':i:all')
-        return {queued, due, later, running, dead, oldest and str(oldest) or '', redis.call('HGET', M, 'ok') or '', all}
+        -- The last success: the newest statistics bucket with one, as the meta hash points (see Stats).
+        local ok = ''
+        local okb = redis.call('HGET', M, 'okb')
+        if okb then ok = redis.call('HGET', K .. ':st:' .. okb, '_ok') or '' end
+        return {queued, due, later, running, dead, oldest and str(oldest) or '', ok, all}
         """;
 
     /// <summary>

@@ -105,17 +105,22 @@ internal static partial class LuaScripts
         """;
 
     /// <summary>
-    /// Statistics summed in the script and written once per bucket at the end (<c>flushStats</c>): counts and maxima
-    /// with one <c>HMGET</c> and one <c>HSET</c>, tick totals with <c>HINCRBY</c> (exact in Redis's 64-bit integers,
-    /// which Lua's doubles are not beyond 2^53).
+    /// Statistics summed in the script and written with one <c>HMGET</c> and one <c>HSET</c> per bucket at the end
+    /// (<c>flushStats</c>). The bucket's <c>_</c> field marks it known: only a new bucket is added to the minute index and
+    /// given its expiry. <c>_ok</c> is the last success in the bucket; the queue's meta hash points (<c>okb</c>) at the
+    /// newest bucket with one, written only at the first success of a bucket.
     /// </summary>
+    /// <remarks>
+    /// Sums pass through Lua's doubles, exact to the unit up to 2^53: 9·10^15 ticks of run or wait time (28 years) summed
+    /// in one bucket (one minute, one task type).
+    /// </remarks>
     private const string Stats = """
-        local statKeys, statInc, statMax, statBig = {}, {}, {}, {}
+        local statKeys, statInc, statMax, statOk = {}, {}, {}, {}
         local function bucket()
           local sk = K .. ':st:' .. minute
           if not statInc[sk] then
-            statInc[sk], statMax[sk], statBig[sk] = {}, {}, {}
-            statKeys[#statKeys + 1] = {sk, K}
+            statInc[sk], statMax[sk] = {}, {}
+            statKeys[#statKeys + 1] = {sk, K, M}
           end
           return sk
         end
@@ -124,43 +129,46 @@ internal static partial class LuaScripts
           local field = ty .. '|' .. f
           a[field] = (a[field] or 0) + inc
         end
-        local function statSum(ty, f, inc)
-          local a = statBig[bucket()]
-          local field = ty .. '|' .. f
-          a[field] = (a[field] or 0) + inc
-        end
         local function statMaxOf(ty, f, v)
           local m = statMax[bucket()]
           local field = ty .. '|' .. f
           if not m[field] or v > m[field] then m[field] = v end
         end
+        local function statSucceeded() statOk[bucket()] = true end
         local function flushStats()
           for _, entry in ipairs(statKeys) do
-            local sk, tag = entry[1], entry[2]
+            local sk, tag, meta = entry[1], entry[2], entry[3]
             local inc, mx = statInc[sk], statMax[sk]
-            local names = {}
+            local names = {'_', '_ok'}
             for f, _ in pairs(inc) do names[#names + 1] = f end
             local counted = #names
             for f, _ in pairs(mx) do names[#names + 1] = f end
-            if #names > 0 then
-              local cur = redis.call('HMGET', sk, unpack(names))
-              local set = {'HSET', sk}
-              for j = 1, #names do
-                local f = names[j]
-                local c = tonumber(cur[j]) or 0
-                if j <= counted then
-                  set[#set + 1] = f
-                  set[#set + 1] = str(c + inc[f])
-                elseif mx[f] > c then
-                  set[#set + 1] = f
-                  set[#set + 1] = str(mx[f])
-                end
+            local cur = redis.call('HMGET', sk, unpack(names))
+            local set = {'HSET', sk}
+            for j = 3, #names do
+              local f = names[j]
+              local c = tonumber(cur[j]) or 0
+              if j <= counted then
+                set[#set + 1] = f
+                set[#set + 1] = str(c + inc[f])
+              elseif mx[f] > c then
+                set[#set + 1] = f
+                set[#set + 1] = str(mx[f])
               end
-              if #set > 2 then redis.call(unpack(set)) end
             end
-            for f, v in pairs(statBig[sk]) do redis.call('HINCRBY', sk, f, str(v)) end
-            if redis.call('ZADD', tag .. ':sti', 'NX', minute, minute) == 1 and statTtl > 0 then
-              redis.call('EXPIRE', sk, statTtl)
+            if not cur[1] then
+              set[#set + 1] = '_'
+              set[#set + 1] = '1'
+            end
+            if statOk[sk] then
+              set[#set + 1] = '_ok'
+              set[#set + 1] = nowS
+              if not cur[2] then redis.call('HSET', meta, 'okb', minute) end
+            end
+            if #set > 2 then redis.call(unpack(set)) end
+            if not cur[1] then
+              redis.call('ZADD', tag .. ':sti', minute, minute)
+              if statTtl > 0 then redis.call('EXPIRE', sk, statTtl) end
             end
           end
         end
@@ -290,7 +298,7 @@ internal static partial class LuaScripts
           local w = (now - tonumber(rs)) * 10
           if w < 0 then w = 0 end
           stat(h[4], 'wc', 1)
-          statSum(h[4], 'wt', w)
+          stat(h[4], 'wt', w)
           statMaxOf(h[4], 'wm', w)
           n = n + 1
           local j = #out
