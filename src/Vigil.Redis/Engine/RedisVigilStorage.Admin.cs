@@ -154,8 +154,7 @@ internal sealed partial class RedisVigilStorage
 
         var args = QueueArgs(queue, _timeProvider.GetUtcNow(), 1);
         args[FirstArg] = taskId;
-        var keys = _keys.Queue(queue).MetaKeys;
-        var answer = await RunAsync(operation, db => script.EvaluateAsync(db, keys, args), cancellationToken).ConfigureAwait(false);
+        var answer = await RunScriptAsync(operation, script, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false);
         return (queue, answer);
     }
 

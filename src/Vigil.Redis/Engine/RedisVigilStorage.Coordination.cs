@@ -127,7 +127,7 @@ internal sealed partial class RedisVigilStorage
     }
 
     /// <summary>Stores one batch of events with one script call (ids from the engine's clock, never below the last).</summary>
-    private async Task SendEventsAsync(List<GroupCommit<VigilEvent, bool>.Entry> batch)
+    private async Task<bool[]> SendEventsAsync(List<GroupCommit<VigilEvent, bool>.Entry> batch)
     {
         var count = 1;
         foreach (var (e, _) in batch)
@@ -167,11 +167,10 @@ internal sealed partial class RedisVigilStorage
             args[fields] = a - fields - 1;
         }
 
-        await RunAsync("publish event", db => PublishEventsScript.EvaluateAsync(db, [_keys.Events], args), CancellationToken.None).ConfigureAwait(false);
-        foreach (var (_, done) in batch)
-        {
-            done.TrySetResult(true);
-        }
+        await RunScriptAsync("publish event", PublishEventsScript, _eventsKeys, args, CancellationToken.None).ConfigureAwait(false);
+        var stored = new bool[batch.Count];
+        Array.Fill(stored, true);
+        return stored;
     }
 
     private const int MaxEventBatch = 512;

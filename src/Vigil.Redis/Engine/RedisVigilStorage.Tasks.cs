@@ -46,8 +46,7 @@ internal sealed partial class RedisVigilStorage
             args[FirstArg] = request.WorkerId;
             args[FirstArg + 1] = leaseMicros;
             args[FirstArg + 2] = remaining;
-            var keys = _keys.Queue(queue).MetaKeys;
-            var answer = await RunAsync("claim", db => ClaimScript.EvaluateAsync(db, keys, args), cancellationToken).ConfigureAwait(false);
+            var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false);
             var fields = (RedisResult[])answer!;
             for (var i = 0; i + ClaimFieldsPerTask <= fields.Length; i += ClaimFieldsPerTask)
             {
@@ -125,7 +124,7 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + 2 + i] = taskIds[positions[i]];
             }
 
-            var answer = (RedisResult[])(await RunAsync("renew leases", db => RenewScript.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, args), cancellationToken).ConfigureAwait(false))!;
+            var answer = (RedisResult[])(await RunScriptAsync("renew leases", RenewScript, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false))!;
             for (var i = 0; i < positions.Count; i++)
             {
                 answers[positions[i]] = new LeaseRenewal(taskIds[positions[i]], (int)answer[i * 2] == 1, (int)answer[(i * 2) + 1] == 1);
@@ -155,7 +154,7 @@ internal sealed partial class RedisVigilStorage
     }
 
     /// <summary>Stores one batch of completions of <paramref name="queue"/> with one script call.</summary>
-    private async Task SendCompletionsAsync(string queue, List<GroupCommit<TaskCompletion, bool>.Entry> batch)
+    private async Task<bool[]> SendCompletionsAsync(string queue, List<GroupCommit<TaskCompletion, bool>.Entry> batch)
     {
         var now = _timeProvider.GetUtcNow();
         var args = QueueArgs(queue, now, batch.Count * CompleteFieldsPerTask);
@@ -185,12 +184,14 @@ internal sealed partial class RedisVigilStorage
         }
 
         // The script is atomic: it stores all of the batch or none of it, so a failure goes to each caller (GroupCommit).
-        var keys = _keys.Queue(queue).MetaKeys;
-        var answer = (RedisResult[])(await RunAsync("complete", db => CompleteScript.EvaluateAsync(db, keys, args), CancellationToken.None).ConfigureAwait(false))!;
-        for (var i = 0; i < batch.Count; i++)
+        var answer = (RedisResult[])(await RunScriptAsync("complete", CompleteScript, _keys.Queue(queue).MetaKeys, args, CancellationToken.None).ConfigureAwait(false))!;
+        var held = new bool[answer.Length];
+        for (var i = 0; i < answer.Length; i++)
         {
-            batch[i].Done.TrySetResult((int)answer[i] == 1);
+            held[i] = (int)answer[i] == 1;
         }
+
+        return held;
     }
 
     private const int MaxCompletionBatch = 256;

@@ -45,6 +45,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     private readonly RedisValue _statTtl;
     private readonly RedisValue _finTtl;
     private readonly GroupCommit<VigilEvent, bool> _events;
+    private readonly RedisKey[] _eventsKeys;
     private int _initialized;
     private Task _subscription = Task.CompletedTask;
     private volatile bool _cluster;
@@ -60,6 +61,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         _statTtl = (long)options.StatisticsExpiry.TotalSeconds;
         _finTtl = (long)options.FinishedTaskExpiry.TotalSeconds;
         _events = new GroupCommit<VigilEvent, bool>(SendEventsAsync, MaxEventBatch);
+        _eventsKeys = [_keys.Events];
     }
 
     public string EngineName => "redis";
@@ -173,6 +175,43 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
             var result = cancellationToken.CanBeCanceled
                 ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
                 : await call.ConfigureAwait(false);
+            _connection.ReportSuccess();
+            return result;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(operation, ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs one script on the shared connection, like <see cref="RunAsync{T}"/> but without its delegate: the per-task
+    /// calls (claim, complete, events) take this path, one async step and no closure per call.
+    /// </summary>
+    private async Task<RedisResult> RunScriptAsync(string operation, RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var db = multiplexer.GetDatabase();
+            RedisResult result;
+            try
+            {
+                var call = db.ScriptEvaluateAsync(script.Hash, keys, args);
+                result = cancellationToken.CanBeCanceled
+                    ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await call.ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                // A restarted or new server: send the text once; Redis caches it for the EVALSHA calls that follow.
+                var call = db.ScriptEvaluateAsync(script.Text, keys, args);
+                result = cancellationToken.CanBeCanceled
+                    ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await call.ConfigureAwait(false);
+            }
+
             _connection.ReportSuccess();
             return result;
         }
