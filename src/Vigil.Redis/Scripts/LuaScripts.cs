@@ -99,8 +99,22 @@ internal static partial class LuaScripts
           end
           zkeys, zops = {}, {}
         end
-        -- The per-state list index of a queue ('running' has none: the lease set lists running tasks).
-        local function idx(state) return K .. ':i:' .. state end
+        -- The per-state list index of a queue ('running' has none: the lease set lists running tasks). Names are built
+        -- once per queue and state: every string a script makes costs an allocation and a hash in Redis's Lua.
+        local idxNames = {}
+        local function idx(state)
+          local names = idxNames[K]
+          if not names then
+            names = {}
+            idxNames[K] = names
+          end
+          local name = names[state]
+          if not name then
+            name = K .. ':i:' .. state
+            names[state] = name
+          end
+          return name
+        end
 
         """;
 
@@ -116,23 +130,40 @@ internal static partial class LuaScripts
     /// </remarks>
     private const string Stats = """
         local statKeys, statInc, statMax, statOk = {}, {}, {}, {}
+        local bucketOf, fieldNames = {}, {}
         local function bucket()
-          local sk = K .. ':st:' .. minute
-          if not statInc[sk] then
+          local sk = bucketOf[K]
+          if not sk then
+            sk = K .. ':st:' .. minute
+            bucketOf[K] = sk
             statInc[sk], statMax[sk] = {}, {}
             statKeys[#statKeys + 1] = {sk, K, M}
           end
           return sk
         end
+        -- 'type|counter', built once per type and counter.
+        local function field(ty, f)
+          local names = fieldNames[ty]
+          if not names then
+            names = {}
+            fieldNames[ty] = names
+          end
+          local name = names[f]
+          if not name then
+            name = ty .. '|' .. f
+            names[f] = name
+          end
+          return name
+        end
         local function stat(ty, f, inc)
           local a = statInc[bucket()]
-          local field = ty .. '|' .. f
-          a[field] = (a[field] or 0) + inc
+          local name = field(ty, f)
+          a[name] = (a[name] or 0) + inc
         end
         local function statMaxOf(ty, f, v)
           local m = statMax[bucket()]
-          local field = ty .. '|' .. f
-          if not m[field] or v > m[field] then m[field] = v end
+          local name = field(ty, f)
+          if not m[name] or v > m[name] then m[name] = v end
         end
         local function statSucceeded() statOk[bucket()] = true end
         local function flushStats()
@@ -288,7 +319,7 @@ internal static partial class LuaScripts
         local worker, le, max = ARGV[8], ARGV[9], tonumber(ARGV[10])
         local out = {}
         local n = 0
-        local F = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'le', 'tp', 'ts', 'o', 'sid', 'rs'}
+        local F = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le'}
         local function claim(id, key, h, rs, takeover)
           local a = tonumber(h[2]) + 1
           local k = tostring(tonumber(h[3]) + 1)
@@ -310,8 +341,8 @@ internal static partial class LuaScripts
           out[j + 6] = h[7] or ''
           out[j + 7] = h[8]
           out[j + 8] = rs
-          out[j + 9] = h[10] or ''
-          out[j + 10] = h[11] or ''
+          out[j + 9] = h[9] or ''
+          out[j + 10] = h[10] or ''
           out[j + 11] = takeover
         end
         -- Take over tasks whose worker vanished: their lease is over by the engine's clock (not Redis's idle time).
@@ -325,8 +356,8 @@ internal static partial class LuaScripts
             local k = h[3]
             redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
             -- Move the pending entry to the new owner, so XPENDING shows who runs it.
-            if h[13] then redis.call('XCLAIM', S, G, worker, 0, h[13], 'JUSTID') end
-            claim(id, key, h, h[9], 1)
+            if h[11] then redis.call('XCLAIM', S, G, worker, 0, h[11], 'JUSTID') end
+            claim(id, key, h, h[13], 1)
           end
         end
         if n < max then
@@ -341,9 +372,9 @@ internal static partial class LuaScripts
               local id = e[2][2]
               local key = tk(id)
               local h = redis.call('HMGET', key, unpack(F))
-              if h[1] == 'queued' and h[13] == sid then
+              if h[1] == 'queued' and h[11] == sid then
                 zrem(idx('queued'), id)
-                claim(id, key, h, h[14], 0)
+                claim(id, key, h, h[12], 0)
               else
                 -- A stale entry (its task was deleted or moved on): drop it so the stream stays bounded.
                 stale = stale or {}
