@@ -7,7 +7,7 @@ namespace Vigil.Redis.Engine;
 
 internal sealed partial class RedisVigilStorage
 {
-    private const int ClaimFieldsPerTask = 11;
+    private const int ClaimFieldsPerTask = 12;
     private const int MaxRememberedClaims = 100_000;
 
     // The queue of each task this process claimed, so renewals and completions need no lookup round trip.
@@ -33,8 +33,11 @@ internal sealed partial class RedisVigilStorage
         var leaseAt = FromMicros(leaseMicros);
         List<ClaimedTask>? claimed = null;
 
-        // Queues in priority order: a later queue only fills the slots the earlier ones left.
-        foreach (var queue in request.Queues)
+        // Queues in priority order: a later queue only fills the slots the earlier ones left. All of them in one script
+        // call on one server; on Cluster, one call per run of consecutive queues that share a slot, in order.
+        var queues = request.Queues;
+        var first = 0;
+        while (first < queues.Count)
         {
             var remaining = request.MaxCount - (claimed?.Count ?? 0);
             if (remaining <= 0)
@@ -42,21 +45,49 @@ internal sealed partial class RedisVigilStorage
                 break;
             }
 
-            var args = QueueArgs(queue, now, 3);
+            var count = IsCluster ? SameSlotRun(queues, first) : queues.Count - first;
+            var args = QueueArgs(queues[first], now, 3 + count);
             args[FirstArg] = request.WorkerId;
             args[FirstArg + 1] = leaseMicros;
             args[FirstArg + 2] = remaining;
-            var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false);
+            for (var q = 0; q < count; q++)
+            {
+                args[FirstArg + 3 + q] = queues[first + q];
+            }
+
+            var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
             var fields = (RedisResult[])answer!;
             for (var i = 0; i + ClaimFieldsPerTask <= fields.Length; i += ClaimFieldsPerTask)
             {
-                var task = ParseClaimed(queue, fields, i, now, leaseAt);
+                var queue = queues[first + (int)fields[i] - 1];
+                var task = ParseClaimed(queue, fields, i + 1, now, leaseAt);
                 _claimedQueues[task.Id] = queue;
                 (claimed ??= new List<ClaimedTask>(request.MaxCount)).Add(task);
             }
+
+            first += count;
         }
 
         return claimed is null ? [] : claimed;
+    }
+
+    /// <summary>How many queues from <paramref name="first"/> on share its Cluster slot, in a row.</summary>
+    private int SameSlotRun(IReadOnlyList<string> queues, int first)
+    {
+        var multiplexer = _connection.Current;
+        if (multiplexer is null)
+        {
+            return 1;
+        }
+
+        var slot = multiplexer.HashSlot(_keys.QueueMeta(queues[first]));
+        var count = 1;
+        while (first + count < queues.Count && multiplexer.HashSlot(_keys.QueueMeta(queues[first + count])) == slot)
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static ClaimedTask ParseClaimed(string queue, RedisResult[] f, int i, DateTimeOffset now, DateTimeOffset leaseExpires)

@@ -310,15 +310,20 @@ internal static partial class LuaScripts
         """;
 
     /// <summary>
-    /// Claim. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count.
-    /// Returns 11 per task: id, type, payload, attempt, max attempts, timeout ticks, created µs, ready-since µs,
+    /// Claim from the queues ARGV[11..] (of one slot), in that priority order: a later queue only fills what the earlier
+    /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count. Returns 12 per task: position of its
+    /// queue in ARGV[11..] (1-based), id, type, payload, attempt, max attempts, timeout ticks, created µs, ready-since µs,
     /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9].
     /// </summary>
+    /// <remarks>
+    /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
+    /// worker asking for its private queue first, then its shared queues, would otherwise pay one per queue.
+    /// </remarks>
     public const string Claim = Header + ZOps + Stats + Promote + """
-        promote()
         local worker, le, max = ARGV[8], ARGV[9], tonumber(ARGV[10])
         local out = {}
         local n = 0
+        local position = 0
         local F = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le'}
         local function claim(id, key, h, rs, takeover)
           local a = tonumber(h[2]) + 1
@@ -333,57 +338,64 @@ internal static partial class LuaScripts
           statMaxOf(h[4], 'wm', w)
           n = n + 1
           local j = #out
-          out[j + 1] = id
-          out[j + 2] = h[4]
-          out[j + 3] = h[5]
-          out[j + 4] = a
-          out[j + 5] = h[6]
-          out[j + 6] = h[7] or ''
-          out[j + 7] = h[8]
-          out[j + 8] = rs
-          out[j + 9] = h[9] or ''
-          out[j + 10] = h[10] or ''
-          out[j + 11] = takeover
+          out[j + 1] = position
+          out[j + 2] = id
+          out[j + 3] = h[4]
+          out[j + 4] = h[5]
+          out[j + 5] = a
+          out[j + 6] = h[6]
+          out[j + 7] = h[7] or ''
+          out[j + 8] = h[8]
+          out[j + 9] = rs
+          out[j + 10] = h[9] or ''
+          out[j + 11] = h[10] or ''
+          out[j + 12] = takeover
         end
-        -- Take over tasks whose worker vanished: their lease is over by the engine's clock (not Redis's idle time).
-        local exp = redis.call('ZRANGEBYSCORE', L, '-inf', nowS, 'LIMIT', 0, max)
-        for _, id in ipairs(exp) do
-          local key = tk(id)
-          local h = redis.call('HMGET', key, unpack(F))
-          if h[1] ~= 'running' then
-            zrem(L, id)
-          else
-            local k = h[3]
-            redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
-            -- Move the pending entry to the new owner, so XPENDING shows who runs it.
-            if h[11] then redis.call('XCLAIM', S, G, worker, 0, h[11], 'JUSTID') end
-            claim(id, key, h, h[13], 1)
-          end
-        end
-        if n < max then
-          -- No EXISTS first: a missing stream (nothing ever queued here) answers NOGROUP, which means "nothing to claim".
-          local r = redis.pcall('XREADGROUP', 'GROUP', G, worker, 'COUNT', max - n, 'STREAMS', S, '>')
-          if type(r) == 'table' and r.err then
-            if string.sub(r.err, 1, 7) ~= 'NOGROUP' then return redis.error_reply(r.err) end
-          elseif r then
-            local stale = nil
-            for _, e in ipairs(r[1][2]) do
-              local sid = e[1]
-              local id = e[2][2]
-              local key = tk(id)
-              local h = redis.call('HMGET', key, unpack(F))
-              if h[1] == 'queued' and h[11] == sid then
-                zrem(idx('queued'), id)
-                claim(id, key, h, h[12], 0)
-              else
-                -- A stale entry (its task was deleted or moved on): drop it so the stream stays bounded.
-                stale = stale or {}
-                stale[#stale + 1] = sid
-              end
+        for qi = 11, #ARGV do
+          if n >= max then break end
+          position = qi - 10
+          useQueue(ARGV[qi])
+          promote()
+          -- Take over tasks whose worker vanished: their lease is over by the engine's clock (not Redis's idle time).
+          local exp = redis.call('ZRANGEBYSCORE', L, '-inf', nowS, 'LIMIT', 0, max - n)
+          for _, id in ipairs(exp) do
+            local key = tk(id)
+            local h = redis.call('HMGET', key, unpack(F))
+            if h[1] ~= 'running' then
+              zrem(L, id)
+            else
+              local k = h[3]
+              redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
+              -- Move the pending entry to the new owner, so XPENDING shows who runs it.
+              if h[11] then redis.call('XCLAIM', S, G, worker, 0, h[11], 'JUSTID') end
+              claim(id, key, h, h[13], 1)
             end
-            if stale then
-              redis.call('XACK', S, G, unpack(stale))
-              redis.call('XDEL', S, unpack(stale))
+          end
+          if n < max then
+            -- No EXISTS first: a missing stream (nothing ever queued here) answers NOGROUP: nothing to claim.
+            local r = redis.pcall('XREADGROUP', 'GROUP', G, worker, 'COUNT', max - n, 'STREAMS', S, '>')
+            if type(r) == 'table' and r.err then
+              if string.sub(r.err, 1, 7) ~= 'NOGROUP' then return redis.error_reply(r.err) end
+            elseif r then
+              local stale = nil
+              for _, e in ipairs(r[1][2]) do
+                local sid = e[1]
+                local id = e[2][2]
+                local key = tk(id)
+                local h = redis.call('HMGET', key, unpack(F))
+                if h[1] == 'queued' and h[11] == sid then
+                  zrem(idx('queued'), id)
+                  claim(id, key, h, h[12], 0)
+                else
+                  -- A stale entry (its task was deleted or moved on): drop it so the stream stays bounded.
+                  stale = stale or {}
+                  stale[#stale + 1] = sid
+                end
+              end
+              if stale then
+                redis.call('XACK', S, G, unpack(stale))
+                redis.call('XDEL', S, unpack(stale))
+              end
             end
           end
         end
