@@ -11,12 +11,14 @@ namespace Vigil.Redis.Engine;
 /// When a batch's answer arrives, the next batch is sent first and only then are the callers of the stored batch
 /// answered. They are answered inline, on the thread that received the answer (not each through the thread pool):
 /// one thread hop less per call, which on a busy worker is a good part of a call's CPU. Sending first means a caller's
-/// continuation never delays anyone's round trip.
+/// continuation never delays anyone's round trip. Calls those callers make to another group commit meanwhile leave
+/// together once all are answered (<see cref="GroupCommitScope"/>).
 /// </remarks>
 internal sealed class GroupCommit<TItem, TResult>
 {
     private readonly Func<List<Entry>, Task<TResult[]>> _send;
     private readonly int _maxBatch;
+    private readonly Action _startLoop;
     private readonly Lock _gate = new();
     private List<Entry> _pending = [];
     private bool _sending;
@@ -31,6 +33,7 @@ internal sealed class GroupCommit<TItem, TResult>
     {
         _send = send;
         _maxBatch = maxBatch;
+        _startLoop = () => _ = SendLoopAsync();
     }
 
     /// <summary>Submits one call; the task completes when its batch was stored (or failed).</summary>
@@ -50,8 +53,16 @@ internal sealed class GroupCommit<TItem, TResult>
 
         if (lead)
         {
-            // Runs synchronously up to the first await, so the batch leaves on this thread now.
-            _ = SendLoopAsync();
+            if (GroupCommitScope.Answering)
+            {
+                // Called back from another batch's answers: leave together with the other callers' calls.
+                GroupCommitScope.Defer(_startLoop);
+            }
+            else
+            {
+                // Runs synchronously up to the first await, so the batch leaves on this thread now.
+                _ = SendLoopAsync();
+            }
         }
 
         return done.Task;
@@ -129,16 +140,24 @@ internal sealed class GroupCommit<TItem, TResult>
 
     private static void Answer(List<Entry> batch, TResult[]? results, Exception? error)
     {
-        for (var i = 0; i < batch.Count; i++)
+        GroupCommitScope.Enter();
+        try
         {
-            if (results is not null && i < results.Length)
+            for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Done.TrySetResult(results[i]);
+                if (results is not null && i < results.Length)
+                {
+                    batch[i].Done.TrySetResult(results[i]);
+                }
+                else
+                {
+                    batch[i].Done.TrySetException(error ?? new InvalidOperationException($"The storage answered {results?.Length ?? 0} of {batch.Count} calls of a batch."));
+                }
             }
-            else
-            {
-                batch[i].Done.TrySetException(error ?? new InvalidOperationException($"The storage answered {results?.Length ?? 0} of {batch.Count} calls of a batch."));
-            }
+        }
+        finally
+        {
+            GroupCommitScope.Exit();
         }
     }
 
