@@ -111,7 +111,8 @@ public sealed partial class RedisClusterTests(RedisCluster cluster, ITestOutputH
 
         // Act: one worker process, connected to the cluster through one node's address (it discovers the others).
         var worker = VigilCli.Start(
-            ["worker", "--storage", "redis:" + cluster.Nodes[0].EndPoint, "--queues", string.Join(",", queues), "--concurrency", "8", "--lease", "5s"]);
+            ["worker", "--storage", "redis:" + cluster.Nodes[0].EndPoint, "--queues", string.Join(",", queues), "--concurrency", "8", "--lease", "5s"],
+            TestSupport.WorkerEnvironment);
         _processes.Add(worker);
         await worker.WaitForLineAsync(l => WorkerStarted().IsMatch(l), TimeSpan.FromSeconds(60));
 

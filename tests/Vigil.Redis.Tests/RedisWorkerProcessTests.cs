@@ -214,7 +214,8 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
     private ChildProcess StartWorker(string storageUrl, string queues, int concurrency)
     {
         var process = VigilCli.Start(
-            ["worker", "--storage", storageUrl, "--queues", queues, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", "2s"]);
+            ["worker", "--storage", storageUrl, "--queues", queues, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", "2s"],
+            TestSupport.WorkerEnvironment);
         _processes.Add(process);
         return process;
     }
