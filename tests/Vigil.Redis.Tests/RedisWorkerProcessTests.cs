@@ -29,7 +29,9 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
             await storage.EnqueueAsync(Enumerable.Range(0, 1000).Select(_ => SleepTask("q", 10)).ToList(), CancellationToken.None);
         }
 
-        var a = StartWorker(server.Url, "q", 8);
+        // A's lease is 6 s: what A held at the kill must still be A's when the test reads it, even if a loaded machine
+        // stalls the test process for a couple of seconds (with 2 s it was read after B had taken everything over once).
+        var a = StartWorker(server.Url, "q", 8, lease: "6s");
         var b = StartWorker(server.Url, "q", 8);
         var workerA = await WorkerIdAsync(a);
         await WorkerIdAsync(b);
@@ -42,12 +44,12 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
         a.Kill();
         var killedAt = Stopwatch.StartNew();
 
-        // What A held when it died stays running under A's lease until the lease (2 s) expires: read it at once, before
+        // What A held when it died stays running under A's lease until the lease (6 s) expires: read it at once, before
         // waiting for the process to be reaped (on a loaded machine that wait can outlast the lease).
         var runningOnA = await RunningOnAsync(storage, workerA);
         await a.KillAsync();
 
-        // Assert: every task succeeds (the killed worker's within its lease of 2 s plus the drain), none is dead or lost.
+        // Assert: every task succeeds (the killed worker's within its lease of 6 s plus the drain), none is dead or lost.
         try
         {
             await Poll.UntilAsync(
@@ -211,10 +213,11 @@ public sealed partial class RedisWorkerProcessTests(ITestOutputHelper output) : 
         (await storage.ListTasksAsync(new TaskQuery { Queue = "q", State = TaskState.Running, Limit = 1000 }, CancellationToken.None))
             .Tasks.Where(t => t.LeaseOwner == workerId).Select(t => t.Id).ToList();
 
-    private ChildProcess StartWorker(string storageUrl, string queues, int concurrency)
+    private ChildProcess StartWorker(string storageUrl, string queues, int concurrency, string lease = "2s")
     {
         var process = VigilCli.Start(
-            ["worker", "--storage", storageUrl, "--queues", queues, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", "2s"]);
+            ["worker", "--storage", storageUrl, "--queues", queues, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", lease],
+            TestSupport.WorkerEnvironment);
         _processes.Add(process);
         return process;
     }

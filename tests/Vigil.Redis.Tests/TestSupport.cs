@@ -7,6 +7,15 @@ namespace Vigil.Redis.Tests;
 /// <summary>Helpers shared by the Redis engine tests.</summary>
 internal static class TestSupport
 {
+    /// <summary>
+    /// The environment of the worker processes these tests start: configuration files are watched by polling, not by an
+    /// inotify instance each. The machine-wide limit of 128 inotify instances per user was reached once on the shared
+    /// CI machine and a worker died at start ("The configured user limit (128) on the number of inotify instances has
+    /// been reached"); these tests are about Redis, not about reloading configuration.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> WorkerEnvironment { get; } =
+        new Dictionary<string, string?> { ["DOTNET_USE_POLLING_FILE_WATCHER"] = "1" };
+
     /// <summary>A key prefix no other test uses.</summary>
     public static string UniquePrefix(string what) => what + "-" + Guid.NewGuid().ToString("N")[..10];
 

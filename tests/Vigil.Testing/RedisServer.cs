@@ -23,6 +23,9 @@ public sealed record RedisServerOptions
 
     /// <summary>The path of the redis-server executable. Default <c>/usr/bin/redis-server</c>.</summary>
     public string Executable { get; init; } = "/usr/bin/redis-server";
+
+    /// <summary>More command-line arguments, after the fixture's own (such as <c>--cluster-enabled yes</c>). Default none.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }
 
 /// <summary>
@@ -127,6 +130,8 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
             arguments.Add("--requirepass");
             arguments.Add(_options.Password);
         }
+
+        arguments.AddRange(_options.ExtraArguments);
 
         var start = new ProcessStartInfo(_options.Executable)
         {

@@ -47,7 +47,8 @@ internal static class RedisConfigurationParser
     /// <param name="options">The options.</param>
     /// <returns>The location.</returns>
     public static string Describe(ConfigurationOptions options) =>
-        string.Join(",", options.EndPoints.Select(Format));
+        string.Join(",", options.EndPoints.Select(Format))
+        + (string.IsNullOrEmpty(options.ServiceName) ? string.Empty : $" (Sentinel service '{options.ServiceName}')");
 
     private static string Format(System.Net.EndPoint endPoint) => endPoint switch
     {

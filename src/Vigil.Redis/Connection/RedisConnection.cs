@@ -52,6 +52,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         return current is not null ? new ValueTask<ConnectionMultiplexer>(current) : new ValueTask<ConnectionMultiplexer>(ConnectAsync(null, cancellationToken));
     }
 
+    /// <summary>The current multiplexer, or <see langword="null"/> while there is none (never connected, or being rebuilt).</summary>
+    public ConnectionMultiplexer? Current => Volatile.Read(ref _multiplexer);
+
     /// <summary>Starts the watchdog (idempotent).</summary>
     public void StartWatchdog()
     {

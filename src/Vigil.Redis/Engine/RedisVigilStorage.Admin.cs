@@ -65,13 +65,17 @@ internal sealed partial class RedisVigilStorage
     private async Task<(long Total, List<(string Queue, string Id, double Score)> Top)> ListQueueAsync(
         IDatabase db, string queue, TaskQuery query, int count)
     {
-        var tag = _keys.QueueTag(queue);
+        var keys = _keys.Queue(queue);
         var top = new List<(string, string, double)>();
-        if (query.State is { } state && query.Type is { } type)
+        if (query.State == TaskState.Running || (query.State is not null && query.Type is not null))
         {
-            // Both filters: intersect the state index and the type index (an admin query; O(n) is acceptable).
-            RedisKey[] keys = [tag + ":i:" + state.ToWireName(), tag + ":y:" + type];
-            var both = await db.SortedSetCombineWithScoresAsync(SetOperation.Intersect, keys, aggregate: Aggregate.Max).ConfigureAwait(false);
+            // Running tasks have no index of their own: the lease set lists them (scored by lease expiry), so creation
+            // order comes from intersecting it with the all or type index, weighting the lease score 0. Both filters:
+            // intersect the state and type indexes. O(n) in the smaller set; an admin query, and running is small.
+            RedisKey[] sets = query.State == TaskState.Running
+                ? [keys.Leases, query.Type is { } runningType ? keys.TypeIndex(runningType) : keys.All]
+                : [keys.StateIndex(query.State!.Value.ToWireName()), keys.TypeIndex(query.Type!)];
+            var both = await db.SortedSetCombineWithScoresAsync(SetOperation.Intersect, sets, [0, 1], Aggregate.Sum).ConfigureAwait(false);
             foreach (var entry in both.OrderByDescending(e => e.Score).Take(count))
             {
                 top.Add((queue, entry.Element.ToString(), entry.Score));
@@ -80,9 +84,9 @@ internal sealed partial class RedisVigilStorage
             return (both.Length, top);
         }
 
-        RedisKey index = query.State is { } s ? tag + ":i:" + s.ToWireName()
-            : query.Type is { } t ? tag + ":y:" + t
-            : tag + ":i:all";
+        RedisKey index = query.State is { } s ? keys.StateIndex(s.ToWireName())
+            : query.Type is { } t ? keys.TypeIndex(t)
+            : keys.All;
         var totalTask = db.SortedSetLengthAsync(index);
         var rangeTask = db.SortedSetRangeByRankWithScoresAsync(index, 0, count - 1, Order.Descending);
         await Task.WhenAll(totalTask, rangeTask).ConfigureAwait(false);
@@ -94,37 +98,64 @@ internal sealed partial class RedisVigilStorage
         return (totalTask.Result, top);
     }
 
-    public ValueTask<bool> CancelAsync(string taskId, CancellationToken cancellationToken) =>
-        RunTaskScriptAsync("cancel", CancelScript, taskId, cancellationToken);
+    public async ValueTask<bool> CancelAsync(string taskId, CancellationToken cancellationToken)
+    {
+        var (queue, answer) = await RunTaskScriptAsync("cancel", CancelScript, taskId, cancellationToken).ConfigureAwait(false);
+        return queue is not null && (int)answer! == 1;
+    }
 
-    public ValueTask<bool> RetryAsync(string taskId, CancellationToken cancellationToken) =>
-        RunTaskScriptAsync("retry", RetryScript, taskId, cancellationToken);
+    public async ValueTask<bool> RetryAsync(string taskId, CancellationToken cancellationToken)
+    {
+        var (queue, answer) = await RunTaskScriptAsync("retry", RetryScript, taskId, cancellationToken).ConfigureAwait(false);
+        if (queue is null || (int)answer![0] != 1)
+        {
+            return false;
+        }
+
+        // Queued again: it takes its idempotency key back if no other live task took it meanwhile.
+        var key = answer[1].ToString();
+        if (key.Length > 0)
+        {
+            await RetakeKeyAsync(key, queue, taskId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
 
     public async ValueTask<bool> DeleteAsync(string taskId, CancellationToken cancellationToken)
     {
-        var deleted = await RunTaskScriptAsync("delete", DeleteScript, taskId, cancellationToken).ConfigureAwait(false);
-        if (deleted)
+        var (queue, answer) = await RunTaskScriptAsync("delete", DeleteScript, taskId, cancellationToken).ConfigureAwait(false);
+        if (queue is null || (int)answer![0] != 1)
         {
-            await RunAsync("delete", db => db.HashDeleteAsync(_keys.Ids, taskId), cancellationToken).ConfigureAwait(false);
+            return false;
         }
 
-        return deleted;
+        // The task is gone first, then what points at it: a crash in between leaves an id entry or a key record that
+        // points at nothing, which reads as "no such task" and "key free".
+        await RunAsync("delete", db => db.HashDeleteAsync(_keys.Ids, taskId), cancellationToken).ConfigureAwait(false);
+        var key = answer[1].ToString();
+        if (key.Length > 0)
+        {
+            await ReleaseKeysAsync(queue, [(taskId, key)], cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
-    private async ValueTask<bool> RunTaskScriptAsync(string operation, Scripts.RedisScript script, string taskId, CancellationToken cancellationToken)
+    private async ValueTask<(string? Queue, RedisResult? Answer)> RunTaskScriptAsync(
+        string operation, Scripts.RedisScript script, string taskId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(taskId);
         var queue = await ResolveQueueAsync(taskId, cancellationToken).ConfigureAwait(false);
         if (queue is null)
         {
-            return false;
+            return (null, null);
         }
 
         var args = QueueArgs(queue, _timeProvider.GetUtcNow(), 1);
         args[FirstArg] = taskId;
-
-        var answer = await RunAsync(operation, db => script.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), cancellationToken).ConfigureAwait(false);
-        return (int)answer == 1;
+        var answer = await RunScriptAsync(operation, script, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false);
+        return (queue, answer);
     }
 
     public async ValueTask<IReadOnlyList<QueueSummary>> GetQueuesAsync(CancellationToken cancellationToken)
@@ -144,7 +175,7 @@ internal sealed partial class RedisVigilStorage
 
         return await RunAsync("get queues", async db =>
         {
-            var calls = names.Select(queue => (Queue: queue, Call: SummaryScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], QueueArgs(queue, now, 0)))).ToArray();
+            var calls = names.Select(queue => (Queue: queue, Call: SummaryScript.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, QueueArgs(queue, now, 0)))).ToArray();
             await Task.WhenAll(calls.Select(c => c.Call)).ConfigureAwait(false);
             var summaries = new List<QueueSummary>(calls.Length);
             foreach (var (queue, call) in calls)
@@ -225,12 +256,25 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + 2] = ToMicros(statisticsBefore);
                 args[FirstArg + 3] = PurgeBatch;
                 args[FirstArg + 4] = droppable ? "1" : "0";
-                var answer = (RedisResult[])(await RunAsync("purge", db => PurgeScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), cancellationToken).ConfigureAwait(false))!;
+                var answer = (RedisResult[])(await RunAsync("purge", db => PurgeScript.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, args), cancellationToken).ConfigureAwait(false))!;
                 var ids = (RedisValue[])answer[0]!;
                 if (ids.Length > 0)
                 {
+                    // The tasks are gone first, then what points at them (see DeleteAsync).
                     await RunAsync("purge", db => db.HashDeleteAsync(_keys.Ids, ids), cancellationToken).ConfigureAwait(false);
                     removed += ids.Length;
+                }
+
+                var held = (RedisValue[])answer[2]!;
+                if (held.Length > 0)
+                {
+                    var keys = new List<(string Id, string Key)>(held.Length / 2);
+                    for (var i = 0; i + 1 < held.Length; i += 2)
+                    {
+                        keys.Add((held[i].ToString(), held[i + 1].ToString()));
+                    }
+
+                    await ReleaseKeysAsync(queue, keys, cancellationToken).ConfigureAwait(false);
                 }
 
                 if ((int)answer[1] == 1)

@@ -118,34 +118,68 @@ internal sealed partial class RedisVigilStorage
     public async ValueTask PublishEventAsync(VigilEvent vigilEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vigilEvent);
-        var args = new List<RedisValue>(14)
-        {
-            vigilEvent.At.ToUnixTimeMilliseconds(),
-            _options.EventFeedMaxLength,
-            "k", vigilEvent.Kind,
-            "at", ToMicros(vigilEvent.At),
-        };
-        if (vigilEvent.TaskId is not null)
-        {
-            args.Add("t");
-            args.Add(vigilEvent.TaskId);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
 
-        if (vigilEvent.Group is not null)
-        {
-            args.Add("g");
-            args.Add(vigilEvent.Group);
-        }
-
-        if (vigilEvent.Data is not null)
-        {
-            args.Add("d");
-            args.Add(vigilEvent.Data);
-        }
-
-        var values = args.ToArray();
-        await RunAsync("publish event", db => PublishEventScript.EvaluateAsync(db, [_keys.Events], values), cancellationToken).ConfigureAwait(false);
+        // Events published while another batch is on its way go together in one script call (a worker publishes a
+        // task.state event per task): one round trip and one trim for many events, none added when idle.
+        var publish = _events.SubmitAsync(vigilEvent);
+        await (cancellationToken.CanBeCanceled ? publish.WaitAsync(cancellationToken) : publish).ConfigureAwait(false);
     }
+
+    /// <summary>Stores one batch of events with one script call (ids from the engine's clock, never below the last).</summary>
+    private async Task<bool[]> SendEventsAsync(List<GroupCommit<VigilEvent, bool>.Entry> batch)
+    {
+        var count = 1;
+        foreach (var (e, _) in batch)
+        {
+            count += 6 + (e.TaskId is null ? 0 : 2) + (e.Group is null ? 0 : 2) + (e.Data is null ? 0 : 2);
+        }
+
+        var args = new RedisValue[count];
+        args[0] = _options.EventFeedMaxLength;
+        var a = 1;
+        foreach (var (e, _) in batch)
+        {
+            args[a++] = e.At.ToUnixTimeMilliseconds();
+            var fields = a++;
+            args[a++] = EventKind;
+            args[a++] = e.Kind;
+            args[a++] = EventAt;
+            args[a++] = ToMicros(e.At);
+            if (e.TaskId is not null)
+            {
+                args[a++] = EventTask;
+                args[a++] = e.TaskId;
+            }
+
+            if (e.Group is not null)
+            {
+                args[a++] = EventGroup;
+                args[a++] = e.Group;
+            }
+
+            if (e.Data is not null)
+            {
+                args[a++] = EventData;
+                args[a++] = e.Data;
+            }
+
+            args[fields] = a - fields - 1;
+        }
+
+        await RunScriptAsync("publish event", PublishEventsScript, _eventsKeys, args, CancellationToken.None).ConfigureAwait(false);
+        var stored = new bool[batch.Count];
+        Array.Fill(stored, true);
+        return stored;
+    }
+
+    private const int MaxEventBatch = 512;
+
+    private static readonly RedisValue EventKind = "k";
+    private static readonly RedisValue EventAt = "at";
+    private static readonly RedisValue EventTask = "t";
+    private static readonly RedisValue EventGroup = "g";
+    private static readonly RedisValue EventData = "d";
 
     public async ValueTask<EventBatch> ReadEventsAsync(string? afterCursor, int maxCount, CancellationToken cancellationToken)
     {

@@ -7,95 +7,11 @@ namespace Vigil.Redis.Engine;
 
 internal sealed partial class RedisVigilStorage
 {
-    private const int EnqueueFieldsPerTask = 10;
-    private const int ClaimFieldsPerTask = 13;
+    private const int ClaimFieldsPerTask = 12;
     private const int MaxRememberedClaims = 100_000;
 
     // The queue of each task this process claimed, so renewals and completions need no lookup round trip.
     private readonly ConcurrentDictionary<string, string> _claimedQueues = new(StringComparer.Ordinal);
-
-    public async ValueTask<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewTask> tasks, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tasks);
-        if (tasks.Count == 0)
-        {
-            return [];
-        }
-
-        var started = _timeProvider.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                return await EnqueueOnceAsync(tasks, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StorageUnavailableException) when (_options.EnqueueWaitWhenUnavailable > TimeSpan.Zero
-                && _timeProvider.GetElapsedTime(started) < _options.EnqueueWaitWhenUnavailable)
-            {
-                // Trying again is safe: the enqueue script stores each task id at most once.
-                await Task.Delay(TimeSpan.FromMilliseconds(200), _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<IReadOnlyList<EnqueueResult>> EnqueueOnceAsync(IReadOnlyList<NewTask> tasks, CancellationToken cancellationToken)
-    {
-        var now = _timeProvider.GetUtcNow();
-
-        // One script stores the whole batch, whatever its queues, so the batch is atomic and keeps its order.
-        var args = QueueArgs(tasks[0].Queue, now, 1 + (tasks.Count * EnqueueFieldsPerTask));
-        args[FirstArg] = now.ToUnixTimeMilliseconds();
-        var index = new HashEntry[tasks.Count];
-        var queues = new HashSet<string>(StringComparer.Ordinal);
-        var a = FirstArg + 1;
-        for (var i = 0; i < tasks.Count; i++)
-        {
-            var task = tasks[i];
-            index[i] = new HashEntry(task.Id, task.Queue);
-            queues.Add(task.Queue);
-            args[a++] = task.Queue;
-            args[a++] = task.Id;
-            args[a++] = task.Type;
-            args[a++] = task.Payload;
-            args[a++] = task.MaxAttempts;
-            args[a++] = task.Timeout is { } timeout ? Str(timeout.Ticks) : string.Empty;
-            args[a++] = task.DueAt is { } due ? Str(ToMicros(due)) : string.Empty;
-            args[a++] = task.IdempotencyKey ?? string.Empty;
-            args[a++] = task.TraceParent ?? string.Empty;
-            args[a++] = task.TraceState ?? string.Empty;
-        }
-
-        var queueNames = queues.Select(q => (RedisValue)q).ToArray();
-        return await RunAsync("enqueue", async db =>
-        {
-            // The id index goes first, in the same pipeline: if the script then fails, a dangling index entry only
-            // reads as "no such task". The task is acknowledged only after the script stored it.
-            var indexed = db.HashSetAsync(_keys.Ids, index);
-            var registered = db.SetAddAsync(_keys.Queues, queueNames);
-            var stored = EnqueueScript.EvaluateAsync(db, [_keys.QueueMeta(tasks[0].Queue)], args);
-            await Task.WhenAll(indexed, registered, stored).ConfigureAwait(false);
-            var answer = (RedisResult[])stored.Result!;
-            var results = new EnqueueResult[tasks.Count];
-            List<RedisValue>? orphans = null;
-            for (var i = 0; i < tasks.Count; i++)
-            {
-                var id = (string)answer[i * 2]!;
-                var deduplicated = (int)answer[(i * 2) + 1] == 1;
-                results[i] = new EnqueueResult(id, deduplicated);
-                if (deduplicated)
-                {
-                    (orphans ??= []).Add(tasks[i].Id);
-                }
-            }
-
-            if (orphans is not null)
-            {
-                await db.HashDeleteAsync(_keys.Ids, [.. orphans]).ConfigureAwait(false);
-            }
-
-            return (IReadOnlyList<EnqueueResult>)results;
-        }, cancellationToken).ConfigureAwait(false);
-    }
 
     public async ValueTask<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
@@ -113,11 +29,15 @@ internal sealed partial class RedisVigilStorage
 
         var now = _timeProvider.GetUtcNow();
         var leaseExpires = now + request.LeaseDuration;
-        var leaseMicros = Str(ToMicros(leaseExpires));
+        var leaseMicros = ToMicros(leaseExpires);
+        var leaseAt = FromMicros(leaseMicros);
         List<ClaimedTask>? claimed = null;
 
-        // Queues in priority order: a later queue only fills the slots the earlier ones left.
-        foreach (var queue in request.Queues)
+        // Queues in priority order: a later queue only fills the slots the earlier ones left. All of them in one script
+        // call on one server; on Cluster, one call per run of consecutive queues that share a slot, in order.
+        var queues = request.Queues;
+        var first = 0;
+        while (first < queues.Count)
         {
             var remaining = request.MaxCount - (claimed?.Count ?? 0);
             if (remaining <= 0)
@@ -125,24 +45,52 @@ internal sealed partial class RedisVigilStorage
                 break;
             }
 
-            var args = QueueArgs(queue, now, 3);
+            var count = IsCluster ? SameSlotRun(queues, first) : queues.Count - first;
+            var args = QueueArgs(queues[first], now, 3 + count);
             args[FirstArg] = request.WorkerId;
             args[FirstArg + 1] = leaseMicros;
             args[FirstArg + 2] = remaining;
-            var answer = await RunAsync("claim", db => ClaimScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), cancellationToken).ConfigureAwait(false);
+            for (var q = 0; q < count; q++)
+            {
+                args[FirstArg + 3 + q] = queues[first + q];
+            }
+
+            var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
             var fields = (RedisResult[])answer!;
             for (var i = 0; i + ClaimFieldsPerTask <= fields.Length; i += ClaimFieldsPerTask)
             {
-                var task = ParseClaimed(queue, fields, i, now);
+                var queue = queues[first + (int)fields[i] - 1];
+                var task = ParseClaimed(queue, fields, i + 1, now, leaseAt);
                 _claimedQueues[task.Id] = queue;
                 (claimed ??= new List<ClaimedTask>(request.MaxCount)).Add(task);
             }
+
+            first += count;
         }
 
         return claimed is null ? [] : claimed;
     }
 
-    private static ClaimedTask ParseClaimed(string queue, RedisResult[] f, int i, DateTimeOffset now)
+    /// <summary>How many queues from <paramref name="first"/> on share its Cluster slot, in a row.</summary>
+    private int SameSlotRun(IReadOnlyList<string> queues, int first)
+    {
+        var multiplexer = _connection.Current;
+        if (multiplexer is null)
+        {
+            return 1;
+        }
+
+        var slot = multiplexer.HashSlot(_keys.QueueMeta(queues[first]));
+        var count = 1;
+        while (first + count < queues.Count && multiplexer.HashSlot(_keys.QueueMeta(queues[first + count])) == slot)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static ClaimedTask ParseClaimed(string queue, RedisResult[] f, int i, DateTimeOffset now, DateTimeOffset leaseExpires)
     {
         var readySince = FromMicros((long)f[i + 7]);
         var wait = now - readySince;
@@ -161,7 +109,7 @@ internal sealed partial class RedisVigilStorage
             CreatedAt = FromMicros((long)f[i + 6]),
             WaitTime = wait < TimeSpan.Zero ? TimeSpan.Zero : wait,
             TakenOver = (int)f[i + 10] == 1,
-            LeaseExpiresAt = FromMicros((long)f[i + 12]),
+            LeaseExpiresAt = leaseExpires,
             TraceParent = traceParent.Length == 0 ? null : traceParent,
             TraceState = traceState.Length == 0 ? null : traceState,
         };
@@ -177,7 +125,7 @@ internal sealed partial class RedisVigilStorage
         }
 
         var now = _timeProvider.GetUtcNow();
-        var leaseMicros = Str(ToMicros(now + leaseDuration));
+        var leaseMicros = ToMicros(now + leaseDuration);
         var queues = await ResolveQueuesAsync(taskIds, cancellationToken).ConfigureAwait(false);
         var answers = new LeaseRenewal[taskIds.Count];
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -207,7 +155,7 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + 2 + i] = taskIds[positions[i]];
             }
 
-            var answer = (RedisResult[])(await RunAsync("renew leases", db => RenewScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), cancellationToken).ConfigureAwait(false))!;
+            var answer = (RedisResult[])(await RunScriptAsync("renew leases", RenewScript, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false))!;
             for (var i = 0; i < positions.Count; i++)
             {
                 answers[positions[i]] = new LeaseRenewal(taskIds[positions[i]], (int)answer[i * 2] == 1, (int)answer[(i * 2) + 1] == 1);
@@ -227,105 +175,68 @@ internal sealed partial class RedisVigilStorage
             return false;
         }
 
-        // Completions of one queue that arrive while another is being stored are stored together in one script
-        // call (each still checked and applied on its own): no waiting at low load, far fewer round trips at high.
-        var batch = _completionBatches.GetOrAdd(queue, static _ => new CompletionBatch());
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool flush;
-        lock (batch.Gate)
-        {
-            batch.Pending.Add((completion, done));
-            flush = !batch.Flushing;
-            batch.Flushing = true;
-        }
-
-        if (flush)
-        {
-            await FlushCompletionsAsync(queue, batch).ConfigureAwait(false);
-        }
-
-        var held = await done.Task.ConfigureAwait(false);
+        // Completions of one queue that arrive while another batch is being stored are stored together in one script
+        // call (each still fenced and applied on its own): no waiting at low load, far fewer round trips at high.
+        var batch = _completions.GetOrAdd(queue, static (q, self) => new GroupCommit<TaskCompletion, bool>(
+            entries => self.SendCompletionsAsync(q, entries), MaxCompletionBatch), this);
+        var held = await batch.SubmitAsync(completion).ConfigureAwait(false);
         _claimedQueues.TryRemove(completion.TaskId, out _);
         return held;
     }
 
-    private async Task FlushCompletionsAsync(string queue, CompletionBatch batch)
+    /// <summary>Stores one batch of completions of <paramref name="queue"/> with one script call.</summary>
+    private async Task<bool[]> SendCompletionsAsync(string queue, List<GroupCommit<TaskCompletion, bool>.Entry> batch)
     {
-        while (true)
+        var now = _timeProvider.GetUtcNow();
+        var args = QueueArgs(queue, now, batch.Count * CompleteFieldsPerTask);
+        var retryDefault = ToMicros(now);
+        var a = FirstArg;
+        foreach (var (completion, _) in batch)
         {
-            List<(TaskCompletion Completion, TaskCompletionSource<bool> Done)> taken;
-            lock (batch.Gate)
+            args[a++] = completion.TaskId;
+            args[a++] = completion.WorkerId;
+            args[a++] = completion.Attempt;
+            args[a++] = completion.Outcome switch
             {
-                if (batch.Pending.Count == 0)
-                {
-                    batch.Flushing = false;
-                    return;
-                }
-
-                var count = Math.Min(batch.Pending.Count, MaxCompletionBatch);
-                taken = batch.Pending.GetRange(0, count);
-                batch.Pending.RemoveRange(0, count);
-            }
-
-            try
-            {
-                var now = _timeProvider.GetUtcNow();
-                var args = QueueArgs(queue, now, taken.Count * CompleteFieldsPerTask);
-                var a = FirstArg;
-                foreach (var (completion, _) in taken)
-                {
-                    args[a++] = completion.TaskId;
-                    args[a++] = completion.WorkerId;
-                    args[a++] = completion.Attempt;
-                    args[a++] = completion.Outcome switch
-                    {
-                        CompletionOutcome.Succeeded => "s",
-                        CompletionOutcome.Retry => "r",
-                        CompletionOutcome.Dead => "d",
-                        CompletionOutcome.Cancelled => "c",
-                        CompletionOutcome.Released => "x",
-                        _ => throw new ArgumentOutOfRangeException(nameof(completion), completion.Outcome, "Unknown completion outcome."),
-                    };
-                    args[a++] = completion.Result ?? string.Empty;
-                    args[a++] = completion.Error?.Type ?? string.Empty;
-                    args[a++] = completion.Error?.Message ?? string.Empty;
-                    args[a++] = completion.Error?.StackTrace ?? string.Empty;
-                    args[a++] = Str(ToMicros(completion.RetryAt ?? now));
-                    args[a++] = completion.TimedOut ? "1" : "0";
-                    args[a++] = Str(Math.Max(0, completion.RunTime.Ticks));
-                }
-
-                var answer = (RedisResult[])(await RunAsync("complete", db => CompleteScript.EvaluateAsync(db, [_keys.QueueMeta(queue)], args), CancellationToken.None).ConfigureAwait(false))!;
-                for (var i = 0; i < taken.Count; i++)
-                {
-                    taken[i].Done.TrySetResult((int)answer[i] == 1);
-                }
-            }
-            catch (Exception ex)
-            {
-                // The script is atomic: it stored all of the batch or none of it, so each caller gets the failure.
-                foreach (var (_, done) in taken)
-                {
-                    done.TrySetException(ex);
-                }
-            }
+                CompletionOutcome.Succeeded => OutcomeSucceeded,
+                CompletionOutcome.Retry => OutcomeRetry,
+                CompletionOutcome.Dead => OutcomeDead,
+                CompletionOutcome.Cancelled => OutcomeCancelled,
+                CompletionOutcome.Released => OutcomeReleased,
+                _ => throw new ArgumentOutOfRangeException(nameof(batch), completion.Outcome, "Unknown completion outcome."),
+            };
+            args[a++] = completion.Result ?? string.Empty;
+            args[a++] = completion.Error?.Type ?? string.Empty;
+            args[a++] = completion.Error?.Message ?? string.Empty;
+            args[a++] = completion.Error?.StackTrace ?? string.Empty;
+            args[a++] = completion.RetryAt is { } retryAt ? ToMicros(retryAt) : retryDefault;
+            args[a++] = completion.TimedOut ? One : Zero;
+            args[a++] = Math.Max(0, completion.RunTime.Ticks);
         }
+
+        // The script is atomic: it stores all of the batch or none of it, so a failure goes to each caller (GroupCommit).
+        var answer = (RedisResult[])(await RunScriptAsync("complete", CompleteScript, _keys.Queue(queue).MetaKeys, args, CancellationToken.None).ConfigureAwait(false))!;
+        var held = new bool[answer.Length];
+        for (var i = 0; i < answer.Length; i++)
+        {
+            held[i] = (int)answer[i] == 1;
+        }
+
+        return held;
     }
 
     private const int MaxCompletionBatch = 256;
     private const int CompleteFieldsPerTask = 11;
 
-    private readonly ConcurrentDictionary<string, CompletionBatch> _completionBatches = new(StringComparer.Ordinal);
+    private static readonly RedisValue OutcomeSucceeded = "s";
+    private static readonly RedisValue OutcomeRetry = "r";
+    private static readonly RedisValue OutcomeDead = "d";
+    private static readonly RedisValue OutcomeCancelled = "c";
+    private static readonly RedisValue OutcomeReleased = "x";
+    private static readonly RedisValue One = "1";
+    private static readonly RedisValue Zero = "0";
 
-    /// <summary>Completions of one queue waiting to be stored, and whether a caller is storing them now.</summary>
-    private sealed class CompletionBatch
-    {
-        public Lock Gate { get; } = new();
-
-        public List<(TaskCompletion Completion, TaskCompletionSource<bool> Done)> Pending { get; } = [];
-
-        public bool Flushing { get; set; }
-    }
+    private readonly ConcurrentDictionary<string, GroupCommit<TaskCompletion, bool>> _completions = new(StringComparer.Ordinal);
 
     public async ValueTask WaitForWorkAsync(IReadOnlyList<string> queues, TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -347,7 +258,7 @@ internal sealed partial class RedisVigilStorage
                 var calls = new Task<RedisResult>[queues.Count];
                 for (var i = 0; i < queues.Count; i++)
                 {
-                    calls[i] = ReadyScript.EvaluateAsync(db, [_keys.QueueMeta(queues[i])], QueueArgs(queues[i], now, 0));
+                    calls[i] = ReadyScript.EvaluateAsync(db, _keys.Queue(queues[i]).MetaKeys, QueueArgs(queues[i], now, 0));
                 }
 
                 return await Task.WhenAll(calls).ConfigureAwait(false);

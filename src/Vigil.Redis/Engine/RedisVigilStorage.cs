@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Vigil.Redis.Connection;
+using Vigil.Realtime;
 using Vigil.Redis.Scripts;
 using Vigil.Storage;
 
@@ -15,7 +16,11 @@ namespace Vigil.Redis.Engine;
 /// </summary>
 internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposable, IDisposable
 {
-    private const string SchemaVersion = "1";
+    /// <summary>
+    /// The data model's version. 2: no global key inside a queue script (Cluster): creation order and idempotency keys
+    /// moved out of <c>{P}:order</c> and <c>{P}:idem</c>, running tasks listed by the lease set.
+    /// </summary>
+    private const string SchemaVersion = "2";
 
     private static readonly RedisScript EnqueueScript = new(LuaScripts.Enqueue);
     private static readonly RedisScript ClaimScript = new(LuaScripts.Claim);
@@ -28,7 +33,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     private static readonly RedisScript SummaryScript = new(LuaScripts.Summary);
     private static readonly RedisScript AcquireLockScript = new(LuaScripts.AcquireLock);
     private static readonly RedisScript ReleaseLockScript = new(LuaScripts.ReleaseLock);
-    private static readonly RedisScript PublishEventScript = new(LuaScripts.PublishEvent);
+    private static readonly RedisScript PublishEventsScript = new(LuaScripts.PublishEvents);
     private static readonly RedisScript ReadyScript = new(LuaScripts.Ready);
 
     private readonly RedisStorageOptions _options;
@@ -39,8 +44,11 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     private readonly WakeSignals _wake = new();
     private readonly RedisValue _statTtl;
     private readonly RedisValue _finTtl;
+    private readonly GroupCommit<VigilEvent, bool> _events;
+    private readonly RedisKey[] _eventsKeys;
     private int _initialized;
     private Task _subscription = Task.CompletedTask;
+    private volatile bool _cluster;
 
     public RedisVigilStorage(RedisStorageOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -52,6 +60,8 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         _keys = new RedisKeys(options.KeyPrefix);
         _statTtl = (long)options.StatisticsExpiry.TotalSeconds;
         _finTtl = (long)options.FinishedTaskExpiry.TotalSeconds;
+        _events = new GroupCommit<VigilEvent, bool>(SendEventsAsync, MaxEventBatch);
+        _eventsKeys = [_keys.Events];
     }
 
     public string EngineName => "redis";
@@ -59,6 +69,9 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     public string Location => _connection.Location;
 
     internal RedisKeys Keys => _keys;
+
+    /// <summary>Whether the connected Redis is a Cluster: then each slot's scripts go apart, after the global writes.</summary>
+    private bool IsCluster => _cluster;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -171,6 +184,43 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         }
     }
 
+    /// <summary>
+    /// Runs one script on the shared connection, like <see cref="RunAsync{T}"/> but without its delegate: the per-task
+    /// calls (claim, complete, events) take this path, one async step and no closure per call.
+    /// </summary>
+    private async Task<RedisResult> RunScriptAsync(string operation, RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var db = multiplexer.GetDatabase();
+            RedisResult result;
+            try
+            {
+                var call = db.ScriptEvaluateAsync(script.Hash, keys, args);
+                result = cancellationToken.CanBeCanceled
+                    ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await call.ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                // A restarted or new server: send the text once; Redis caches it for the EVALSHA calls that follow.
+                var call = db.ScriptEvaluateAsync(script.Text, keys, args);
+                result = cancellationToken.CanBeCanceled
+                    ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await call.ConfigureAwait(false);
+            }
+
+            _connection.ReportSuccess();
+            return result;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(operation, ex);
+        }
+    }
+
     private StorageUnavailableException Unavailable(string operation, Exception ex)
     {
         var reason = ex switch
@@ -204,6 +254,8 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
 
     private void OnConnected(ConnectionMultiplexer multiplexer)
     {
+        _cluster = multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+
         // Subscribe the wake-up channel on every new multiplexer (first connection and each rebuild).
         Volatile.Write(ref _subscription, SubscribeAsync(multiplexer));
     }

@@ -1,0 +1,198 @@
+namespace Vigil.Redis.Scripts;
+
+/// <content>The scripts of the hot path: enqueue, claim, renew.</content>
+internal static partial class LuaScripts
+{
+    /// <summary>
+    /// Enqueue, for tasks of the queues of one slot in one atomic step. ARGV[8] = order milliseconds, then 11 per task:
+    /// queue, id, type, payload, max attempts, timeout ticks, due µs, idempotency key, traceparent, tracestate ('' =
+    /// none), order hint. Returns per task 1 when stored, 0 when a task with this id was stored already (an earlier try
+    /// of the same call). Idempotency keys were reserved by the engine before; the script only records the key.
+    /// </summary>
+    /// <remarks>
+    /// Creation order (the list indexes' score) is milliseconds × 1000 + a counter. The counter is the larger of the
+    /// queue's own counter for that millisecond (kept in its meta hash, so producers on several machines stay ordered
+    /// within a queue) and the engine's order hint (the process's own counter, so one batch across queues — and so
+    /// across slots and scripts — keeps its order).
+    /// </remarks>
+    public const string Enqueue = Header + ZOps + Stats + Promote + """
+        local orderMs = tonumber(ARGV[8])
+        local counters = {}
+        local out = {}
+        local i = 9
+        while i <= #ARGV do
+          local queue, id, ty, p, ma, to, due, ik, tp, ts, hint = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7], ARGV[i+8], ARGV[i+9], tonumber(ARGV[i+10])
+          i = i + 11
+          useQueue(queue)
+          if not counters[queue] then
+            promote()
+            ensureGroup()
+            local last = redis.call('HMGET', M, 'om', 'on')
+            counters[queue] = (last[1] == ARGV[8]) and tonumber(last[2]) or -1
+          end
+          local key = tk(id)
+          if redis.call('EXISTS', key) == 1 then
+            out[#out + 1] = 0
+          else
+            local c = counters[queue] + 1
+            if hint > c then c = hint end
+            counters[queue] = c
+            if c > 999 then c = 999 end
+            local o = str(orderMs * 1000 + c)
+            local h = {'HSET', key, 'id', id, 'ty', ty, 'q', queue, 'p', p, 'a', '0', 'ma', ma, 'om', ma, 'c', nowS, 'o', o, 'n', '0'}
+            if to ~= '' then h[#h + 1] = 'to'; h[#h + 1] = to end
+            if ik ~= '' then h[#h + 1] = 'ik'; h[#h + 1] = ik end
+            if tp ~= '' then h[#h + 1] = 'tp'; h[#h + 1] = tp end
+            if ts ~= '' then h[#h + 1] = 'ts'; h[#h + 1] = ts end
+            if due ~= '' then h[#h + 1] = 'du'; h[#h + 1] = due end
+            local st
+            if due ~= '' and tonumber(due) > now then
+              st = 'scheduled'
+              zset(D, id, due)
+            else
+              st = 'queued'
+              local sid = redis.call('XADD', S, '*', 'id', id)
+              h[#h + 1] = 'sid'; h[#h + 1] = sid
+              h[#h + 1] = 'rs'; h[#h + 1] = nowS
+              wake()
+            end
+            h[#h + 1] = 'st'; h[#h + 1] = st
+            redis.call(unpack(h))
+            zset(K .. ':i:all', id, o)
+            zset(K .. ':y:' .. ty, id, o)
+            zset(idx(st), id, o)
+            stat(ty, 'e', 1)
+            out[#out + 1] = 1
+          end
+        end
+        for q, c in pairs(counters) do
+          if c >= 0 then
+            useQueue(q)
+            redis.call('HSET', M, 'om', ARGV[8], 'on', str(c))
+          end
+        end
+        flushZ()
+        flushStats()
+        publish()
+        return out
+        """;
+
+    /// <summary>
+    /// Claim from the queues ARGV[11..] (of one slot), in that priority order: a later queue only fills what the earlier
+    /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count. Returns 12 per task: position of its
+    /// queue in ARGV[11..] (1-based), id, type, payload, attempt, max attempts, timeout ticks, created µs, ready-since µs,
+    /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9].
+    /// </summary>
+    /// <remarks>
+    /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
+    /// worker asking for its private queue first, then its shared queues, would otherwise pay one per queue.
+    /// </remarks>
+    public const string Claim = Header + ZOps + Stats + Promote + """
+        local worker, le, max = ARGV[8], ARGV[9], tonumber(ARGV[10])
+        local out = {}
+        local n = 0
+        local position = 0
+        local F = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le'}
+        local function claim(id, key, h, rs, takeover)
+          local a = tonumber(h[2]) + 1
+          local k = tostring(tonumber(h[3]) + 1)
+          redis.call('HSET', key, 'st', 'running', 'a', a, 'n', k, 'lo', worker, 'le', le,
+            k .. ':n', a, k .. ':w', worker, k .. ':s', nowS)
+          zset(L, id, le)
+          local w = (now - tonumber(rs)) * 10
+          if w < 0 then w = 0 end
+          stat(h[4], 'wc', 1)
+          stat(h[4], 'wt', w)
+          statMaxOf(h[4], 'wm', w)
+          n = n + 1
+          local j = #out
+          out[j + 1] = position
+          out[j + 2] = id
+          out[j + 3] = h[4]
+          out[j + 4] = h[5]
+          out[j + 5] = a
+          out[j + 6] = h[6]
+          out[j + 7] = h[7] or ''
+          out[j + 8] = h[8]
+          out[j + 9] = rs
+          out[j + 10] = h[9] or ''
+          out[j + 11] = h[10] or ''
+          out[j + 12] = takeover
+        end
+        for qi = 11, #ARGV do
+          if n >= max then break end
+          position = qi - 10
+          useQueue(ARGV[qi])
+          promote()
+          -- Take over tasks whose worker vanished: their lease is over by the engine's clock (not Redis's idle time).
+          local exp = redis.call('ZRANGEBYSCORE', L, '-inf', nowS, 'LIMIT', 0, max - n)
+          for _, id in ipairs(exp) do
+            local key = tk(id)
+            local h = redis.call('HMGET', key, unpack(F))
+            if h[1] ~= 'running' then
+              zrem(L, id)
+            else
+              local k = h[3]
+              redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
+              -- Move the pending entry to the new owner, so XPENDING shows who runs it.
+              if h[11] then redis.call('XCLAIM', S, G, worker, 0, h[11], 'JUSTID') end
+              claim(id, key, h, h[13], 1)
+            end
+          end
+          if n < max then
+            -- No EXISTS first: a missing stream (nothing ever queued here) answers NOGROUP: nothing to claim.
+            local r = redis.pcall('XREADGROUP', 'GROUP', G, worker, 'COUNT', max - n, 'STREAMS', S, '>')
+            if type(r) == 'table' and r.err then
+              if string.sub(r.err, 1, 7) ~= 'NOGROUP' then return redis.error_reply(r.err) end
+            elseif r then
+              local stale = nil
+              for _, e in ipairs(r[1][2]) do
+                local sid = e[1]
+                local id = e[2][2]
+                local key = tk(id)
+                local h = redis.call('HMGET', key, unpack(F))
+                if h[1] == 'queued' and h[11] == sid then
+                  zrem(idx('queued'), id)
+                  claim(id, key, h, h[12], 0)
+                else
+                  -- A stale entry (its task was deleted or moved on): drop it so the stream stays bounded.
+                  stale = stale or {}
+                  stale[#stale + 1] = sid
+                end
+              end
+              if stale then
+                redis.call('XACK', S, G, unpack(stale))
+                redis.call('XDEL', S, unpack(stale))
+              end
+            end
+          end
+        end
+        flushZ()
+        flushStats()
+        publish()
+        return out
+        """;
+
+    /// <summary>Renew. ARGV[8] = worker, ARGV[9] = lease expiry µs, then task ids. Returns per task: held (0/1), cancel requested (0/1).</summary>
+    public const string Renew = Header + ZOps + """
+        local worker, le = ARGV[8], ARGV[9]
+        local out = {}
+        for i = 10, #ARGV do
+          local id = ARGV[i]
+          local key = tk(id)
+          local h = redis.call('HMGET', key, 'st', 'lo', 'cr', 'sid')
+          if h[1] == 'running' and h[2] == worker then
+            redis.call('HSET', key, 'le', le)
+            zset(L, id, le)
+            -- Reset the pending entry's idle time too (XCLAIM ... JUSTID), so XPENDING tells operators the truth.
+            if h[4] then redis.call('XCLAIM', S, G, worker, 0, h[4], 'JUSTID') end
+            out[#out + 1] = 1
+          else
+            out[#out + 1] = 0
+          end
+          out[#out + 1] = (h[1] == 'running' and h[3] == '1') and 1 or 0
+        end
+        flushZ()
+        return out
+        """;
+}
