@@ -182,6 +182,38 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task Execute_HandlerBlocksSynchronously_AbandonedRetriedSlotFreedAndWorkerRecycles()
+    {
+        // Arrange: the handler never returns from its invocation until released (no await at all), and ignores its token.
+        using var gate = new ManualResetEventSlim();
+        var calls = 0;
+        await using var h = await VigilHarness.StartAsync(b => b
+            .AddHandler<OrderPayload>("orders.blocking", (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                gate.Wait(TimeSpan.FromSeconds(60));
+                return ValueTask.CompletedTask;
+            }), storage: Kind);
+        try
+        {
+            // Act: timeout 2 s, then 5 s of abandon grace, while the invocation is still blocked.
+            var id = await h.Client.EnqueueAsync("orders.blocking", new OrderPayload(1), new EnqueueOptions { MaxAttempts = 3, Timeout = TimeSpan.FromSeconds(2) });
+            var retrying = await h.WaitForStateAsync(id, TaskState.Retrying, advance: TimeSpan.FromMilliseconds(250));
+
+            // Assert: ended from the abandonment path, its slot and lease given back, though the invocation never returned.
+            Assert.Equal(TaskExecutor.AbandonedError, retrying.LastError!.Type);
+            Assert.Equal(1, Volatile.Read(ref calls));
+            Assert.True(h.Worker.RecycleRequested);
+            Assert.Equal(VigilExitCodes.Recycle, h.ExitCode);
+            Assert.Equal(0, h.Worker.InFlight);
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
     public async Task LeaseExpires_PartitionedWorker_OtherWorkerTakesOverAndLateOutcomeIsRefused()
     {
         // Arrange: two workers in-process on one storage and one clock; A runs the task, then loses the storage.
