@@ -34,6 +34,7 @@ internal sealed class VigilSentinel : BackgroundService
     private readonly Dictionary<string, string> _recordedCompletion = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedMisses = new(StringComparer.Ordinal);
     private bool _leader;
+    private long _lockRenewedAt;
 
     public VigilSentinel(
         IVigilStorage storage, VigilHealthReporter reporter, AlertDispatcher alerts, VigilObservabilityMetrics metrics,
@@ -72,7 +73,7 @@ internal sealed class VigilSentinel : BackgroundService
         bool held;
         try
         {
-            held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+            held = await HoldLockAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (_leader && ex is not OperationCanceledException)
         {
@@ -163,6 +164,30 @@ internal sealed class VigilSentinel : BackgroundService
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Takes the lock, or renews it once a third of its duration has passed since the last renewal: a leader has no need
+    /// to write it every round (twice the round's storage calls while idle). A follower tries every round, so it takes
+    /// over as soon as a vanished leader's lock expires.
+    /// </summary>
+    private async ValueTask<bool> HoldLockAsync(SentinelOptions options, CancellationToken cancellationToken)
+    {
+        if (_leader && _timeProvider.GetElapsedTime(_lockRenewedAt) < options.LockDuration / 3)
+        {
+            // Held for at least two thirds of its duration more: the lock cannot have expired, so nobody else holds it.
+            return true;
+        }
+
+        // Timed from before the call: the lock's expiry counts from when the storage set it, which is no earlier.
+        var asked = _timeProvider.GetTimestamp();
+        var held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+        if (held)
+        {
+            _lockRenewedAt = asked;
+        }
+
+        return held;
     }
 
     private async Task StepDownAsync(CancellationToken cancellationToken)
