@@ -21,6 +21,9 @@ internal sealed class InFlightTask : IDisposable
     private const int Finished = 2;
     private const int Abandoned = 3;
 
+    private const int SlotHeld = 1;
+    private const int SlotReleased = 2;
+
     private readonly Action<InFlightTask> _slotReleased;
     private CancellationTokenSource? _cts;
     private CancellationTokenRegistration _firstCancel;
@@ -30,7 +33,7 @@ internal sealed class InFlightTask : IDisposable
     private TimeProvider? _timeProvider;
     private TimeSpan _gracePeriod;
     private int _handlerState;
-    private int _slotGiven;
+    private int _slot;
     private int _disposed;
     private volatile bool _leaseLost;
     private volatile bool _cancelRequested;
@@ -39,13 +42,14 @@ internal sealed class InFlightTask : IDisposable
 
     /// <param name="task">The claimed task.</param>
     /// <param name="abortToken">The worker's abort token (shutdown past its grace period).</param>
-    /// <param name="startedTimestamp">When it was claimed, from <see cref="TimeProvider.GetTimestamp"/>.</param>
+    /// <param name="claimedTimestamp">When it was claimed, from <see cref="TimeProvider.GetTimestamp"/>.</param>
     /// <param name="slotReleased">Called once, when the slot is given back.</param>
-    public InFlightTask(ClaimedTask task, CancellationToken abortToken, long startedTimestamp, Action<InFlightTask> slotReleased)
+    public InFlightTask(ClaimedTask task, CancellationToken abortToken, long claimedTimestamp, Action<InFlightTask> slotReleased)
     {
         Task = task;
         AbortToken = abortToken;
-        StartedTimestamp = startedTimestamp;
+        ClaimedTimestamp = claimedTimestamp;
+        StartedTimestamp = claimedTimestamp;
         _slotReleased = slotReleased;
     }
 
@@ -53,7 +57,11 @@ internal sealed class InFlightTask : IDisposable
 
     public CancellationToken AbortToken { get; }
 
-    public long StartedTimestamp { get; }
+    /// <summary>When it was claimed, from <see cref="TimeProvider.GetTimestamp"/>.</summary>
+    public long ClaimedTimestamp { get; }
+
+    /// <summary>When its handler started (<see cref="Start"/>); until then, when it was claimed.</summary>
+    public long StartedTimestamp { get; private set; }
 
     /// <summary>
     /// Fires on abort, on a lost lease, on a cancellation request and at the attempt's timeout. Valid after
@@ -114,6 +122,7 @@ internal sealed class InFlightTask : IDisposable
     /// </param>
     public void Start(TimeSpan timeout, TimeSpan gracePeriod, TimeProvider timeProvider, Action<InFlightTask> abandonedWhileBlocked)
     {
+        StartedTimestamp = timeProvider.GetTimestamp();
         _gracePeriod = gracePeriod;
         _timeProvider = timeProvider;
         _abandonedWhileBlocked = abandonedWhileBlocked;
@@ -175,10 +184,13 @@ internal sealed class InFlightTask : IDisposable
         CancelIfStarted();
     }
 
-    /// <summary>Gives the slot back to the worker, once.</summary>
+    /// <summary>The task takes a slot: it is about to run (a task claimed ahead holds none while it waits).</summary>
+    public void TakeSlot() => Volatile.Write(ref _slot, SlotHeld);
+
+    /// <summary>Gives the slot back to the worker, once; nothing if the task never took one.</summary>
     public void ReleaseSlot()
     {
-        if (Interlocked.Exchange(ref _slotGiven, 1) == 0)
+        if (Interlocked.CompareExchange(ref _slot, SlotReleased, SlotHeld) == SlotHeld)
         {
             _slotReleased(this);
         }

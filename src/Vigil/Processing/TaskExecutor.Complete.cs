@@ -12,7 +12,10 @@ internal sealed partial class TaskExecutor
     /// <summary>How many times a completion is tried before the task is left to its lease (another worker takes it over).</summary>
     private const int MaxCompleteTries = 5;
 
-    private async Task CompleteAsync(InFlightTask inFlight, TaskCompletion completion)
+    /// <param name="inFlight">The task.</param>
+    /// <param name="completion">Its outcome.</param>
+    /// <param name="ran">Whether its handler ran (an attempt given back unrun is not counted nor timed).</param>
+    private async Task CompleteAsync(InFlightTask inFlight, TaskCompletion completion, bool ran = true)
     {
         var task = inFlight.Task;
         var delay = TimeSpan.FromMilliseconds(250);
@@ -51,7 +54,11 @@ internal sealed partial class TaskExecutor
 
             // Stored: the lease is no longer this worker's to renew. The state event below is a courtesy that no slot
             // and no lease waits for.
-            Record(task, completion);
+            if (ran)
+            {
+                Record(task, completion);
+            }
+
             _runEnded(inFlight);
             if (_options.PublishStateEvents)
             {

@@ -79,7 +79,23 @@ internal sealed partial class TaskExecutor
             Log.TakenOver(_logger, task.Id, task.Attempt);
         }
 
-        var outcome = Prepare(task, out var handler, out var payload) ?? await RunAsync(inFlight, handler!, payload).ConfigureAwait(false);
+        TaskCompletion? outcome;
+        if (inFlight.LeaseLost)
+        {
+            // Taken over before it started (it waited in the claim-ahead buffer past a failed renewal): not ours to run.
+            Log.LeaseLost(_logger, task.Id, task.Attempt);
+            outcome = null;
+        }
+        else if (inFlight.CancelRequested)
+        {
+            // Cancelled before it started: cancelled without running.
+            Log.Cancelled(_logger, task.Id, task.Attempt);
+            outcome = Ended(inFlight, CompletionOutcome.Cancelled);
+        }
+        else
+        {
+            outcome = Prepare(task, out var handler, out var payload) ?? await RunAsync(inFlight, handler!, payload).ConfigureAwait(false);
+        }
 
         // The handler is done: its slot takes the next task while this outcome is stored. The lease stays held (and
         // renewed) until then, so a crash now still leaves the task to be taken over, never lost.
@@ -99,6 +115,32 @@ internal sealed partial class TaskExecutor
         }
 
         await CompleteAsync(inFlight, outcome).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives a claimed task back to its queue without running it (claimed ahead, then not started in time, or the worker
+    /// stops): stored as released, which does not count against its attempts.
+    /// </summary>
+    public async Task ReleaseUnrunAsync(InFlightTask inFlight, string reason)
+    {
+        var task = inFlight.Task;
+        Log.ReleasedUnrun(_logger, task.Id, task.Attempt, reason);
+        var completion = new TaskCompletion
+        {
+            TaskId = task.Id,
+            WorkerId = _workerId,
+            Attempt = task.Attempt,
+            Outcome = CompletionOutcome.Released,
+            RunTime = TimeSpan.Zero,
+        };
+        try
+        {
+            await CompleteAsync(inFlight, completion, ran: false).ConfigureAwait(false);
+        }
+        finally
+        {
+            _runEnded(inFlight);
+        }
     }
 
     /// <summary>Ends the attempt at once, without running it, when it cannot run: exhausted, unknown type, bad payload.</summary>

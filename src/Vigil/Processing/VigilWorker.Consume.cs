@@ -18,6 +18,21 @@ internal sealed partial class VigilWorker
     /// </summary>
     private static readonly TimeSpan PrivateQueueInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Tasks are claimed ahead only while handlers run shorter than this on average.</summary>
+    private static readonly TimeSpan ClaimAheadMaxRunTime = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The longest a task claimed ahead waits for a slot before it is given back to its queue.</summary>
+    private static readonly TimeSpan ClaimAheadHold = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long claiming ahead pauses after tasks claimed ahead had to be given back.</summary>
+    private static readonly TimeSpan ClaimAheadPause = TimeSpan.FromSeconds(30);
+
+    private readonly Queue<InFlightTask> _ahead = new();
+    private readonly Lock _aheadGate = new();
+    private int _aheadCount;
+    private long _averageRunTicks;
+    private long _lastAheadReleased;
+
     private async Task ConsumeLoopAsync(CancellationToken generation)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(generation, _stopping.Token);
@@ -51,8 +66,11 @@ internal sealed partial class VigilWorker
                     continue;
                 }
 
+                ReleaseStaleAhead();
+                StartClaimedAhead();
                 var free = FreeSlots();
-                if (free <= 0)
+                var ahead = ClaimAheadRoom(drained);
+                if (free + ahead <= 0)
                 {
                     await ClaimReserveAsync(token).ConfigureAwait(false);
                     await WaitForSlotAsync(token).ConfigureAwait(false);
@@ -65,8 +83,9 @@ internal sealed partial class VigilWorker
                     _lastPrivateCheck = _timeProvider.GetTimestamp();
                 }
 
+                var asked = free + ahead;
                 var claimed = await _storage.ClaimAsync(
-                    new ClaimRequest { WorkerId = WorkerId, Queues = withPrivate ? _claimQueues : Queues, MaxCount = free, LeaseDuration = _options.LeaseDuration },
+                    new ClaimRequest { WorkerId = WorkerId, Queues = withPrivate ? _claimQueues : Queues, MaxCount = asked, LeaseDuration = _options.LeaseDuration },
                     token).ConfigureAwait(false);
                 if (failures > 0)
                 {
@@ -76,10 +95,18 @@ internal sealed partial class VigilWorker
 
                 for (var i = 0; i < claimed.Count; i++)
                 {
-                    StartTask(claimed[i]);
+                    // Slots may have freed while the claim was out: fill them first, keep the rest ahead.
+                    if (FreeSlots() > 0)
+                    {
+                        StartTask(claimed[i]);
+                    }
+                    else
+                    {
+                        KeepAhead(claimed[i]);
+                    }
                 }
 
-                drained = claimed.Count < free;
+                drained = claimed.Count < asked;
                 if (claimed.Count == 0 && withPrivate)
                 {
                     await _storage.WaitForWorkAsync(_claimQueues, _options.PollInterval, token).ConfigureAwait(false);
@@ -110,7 +137,107 @@ internal sealed partial class VigilWorker
     /// cannot pile up leases here.
     /// </summary>
     private int FreeSlots() =>
-        Math.Min(_options.Concurrency - Volatile.Read(ref _busySlots), (2 * _options.Concurrency) - _inFlight.Count);
+        Math.Min(_options.Concurrency - Volatile.Read(ref _busySlots), (2 * _options.Concurrency) - (_inFlight.Count - Volatile.Read(ref _aheadCount)));
+
+    /// <summary>
+    /// How many tasks to claim ahead of free slots: while a backlog keeps the claims full and handlers are short, up to the
+    /// concurrency more, so a freed slot starts its next task at once instead of waiting for a claim's round trip, and each
+    /// claim carries many tasks. None when the queues ran dry, when handlers run long (a task claimed ahead would wait
+    /// for a slot while another worker could run it), or soon after tasks claimed ahead had to be given back.
+    /// </summary>
+    private int ClaimAheadRoom(bool drained)
+    {
+        if (drained
+            || Interlocked.Read(ref _averageRunTicks) > ClaimAheadMaxRunTime.Ticks
+            || (_lastAheadReleased != 0 && _timeProvider.GetElapsedTime(_lastAheadReleased) < ClaimAheadPause))
+        {
+            return 0;
+        }
+
+        var room = _options.Concurrency - Volatile.Read(ref _aheadCount);
+        return Math.Max(0, Math.Min(room, (3 * _options.Concurrency) - _inFlight.Count));
+    }
+
+    /// <summary>Keeps a claimed task to start when a slot frees; its lease is renewed meanwhile.</summary>
+    private void KeepAhead(ClaimedTask task)
+    {
+        var inFlight = Register(task, reserve: false);
+        lock (_aheadGate)
+        {
+            _ahead.Enqueue(inFlight);
+            _aheadCount = _ahead.Count;
+        }
+    }
+
+    private InFlightTask? TakeAhead()
+    {
+        lock (_aheadGate)
+        {
+            if (!_ahead.TryDequeue(out var next))
+            {
+                return null;
+            }
+
+            _aheadCount = _ahead.Count;
+            return next;
+        }
+    }
+
+    /// <summary>Starts tasks claimed ahead in the free slots (unless stopping: those go back to their queue at the stop).</summary>
+    private void StartClaimedAhead()
+    {
+        while (!_stopping.IsCancellationRequested && Volatile.Read(ref _aheadCount) > 0 && FreeSlots() > 0 && TakeAhead() is { } next)
+        {
+            Run(next);
+        }
+    }
+
+    /// <summary>
+    /// Gives back tasks claimed ahead that still wait for a slot after <see cref="ClaimAheadHold"/> (the slots turned out to
+    /// be held by long handlers), so that another worker runs them; and pauses claiming ahead for a while.
+    /// </summary>
+    private void ReleaseStaleAhead()
+    {
+        if (Volatile.Read(ref _aheadCount) == 0)
+        {
+            return;
+        }
+
+        List<InFlightTask>? stale = null;
+        lock (_aheadGate)
+        {
+            while (_ahead.TryPeek(out var oldest) && _timeProvider.GetElapsedTime(oldest.ClaimedTimestamp) >= ClaimAheadHold)
+            {
+                (stale ??= []).Add(_ahead.Dequeue());
+            }
+
+            _aheadCount = _ahead.Count;
+        }
+
+        if (stale is not null)
+        {
+            _lastAheadReleased = _timeProvider.GetTimestamp();
+            foreach (var inFlight in stale)
+            {
+                _ = _executor.ReleaseUnrunAsync(inFlight, "claimed ahead, no slot freed in time");
+            }
+        }
+    }
+
+    /// <summary>Gives back every task claimed ahead (the worker stops: it starts nothing more).</summary>
+    private async Task ReleaseAllAheadAsync()
+    {
+        List<Task>? releases = null;
+        while (TakeAhead() is { } inFlight)
+        {
+            (releases ??= []).Add(_executor.ReleaseUnrunAsync(inFlight, "the worker stops"));
+        }
+
+        if (releases is not null)
+        {
+            await Task.WhenAll(releases).ConfigureAwait(false);
+        }
+    }
 
     private bool PrivateQueueDue() => _timeProvider.GetElapsedTime(_lastPrivateCheck) >= PrivateQueueInterval;
 
@@ -166,21 +293,30 @@ internal sealed partial class VigilWorker
 
     private void WakeConsumer() => Interlocked.Exchange(ref _slotWaiter, null)?.TrySetResult();
 
-    private void StartTask(ClaimedTask task, bool reserve = false)
+    private void StartTask(ClaimedTask task, bool reserve = false) => Run(Register(task, reserve));
+
+    /// <summary>Registers a claimed task, so the renewal loop renews its lease from the first tick.</summary>
+    private InFlightTask Register(ClaimedTask task, bool reserve)
     {
         var inFlight = new InFlightTask(task, _abort.Token, _timeProvider.GetTimestamp(), _releaseSlot) { Reserve = reserve };
-        if (!reserve)
+        var previous = _inFlight.GetValueOrDefault(task.Id);
+        _inFlight[task.Id] = inFlight;
+
+        // This worker claimed again a task it still holds (its own lease expired while renewals failed): the older attempt
+        // is superseded and must not complete (fencing would refuse it anyway).
+        previous?.MarkLeaseLost();
+        return inFlight;
+    }
+
+    /// <summary>Takes a slot (the reserve's, or one of the concurrency) and runs the task in it.</summary>
+    private void Run(InFlightTask inFlight)
+    {
+        if (!inFlight.Reserve)
         {
             Interlocked.Increment(ref _busySlots);
         }
 
-        // Registered before it runs, so the renewal loop renews its lease from the first tick.
-        var previous = _inFlight.GetValueOrDefault(task.Id);
-        _inFlight[task.Id] = inFlight;
-
-        // This worker claimed again a task it still runs (its own lease expired while renewals failed): the older attempt
-        // is superseded and must not complete (fencing would refuse it anyway).
-        previous?.MarkLeaseLost();
+        inFlight.TakeSlot();
         inFlight.Execution = RunTaskAsync(inFlight);
     }
 
@@ -210,12 +346,28 @@ internal sealed partial class VigilWorker
         if (inFlight.Reserve)
         {
             Volatile.Write(ref _reserveInUse, 0);
-        }
-        else
-        {
-            Interlocked.Decrement(ref _busySlots);
+            WakeConsumer();
+            return;
         }
 
+        // A rough moving average of handler run times (races between slots only blur it): it decides claiming ahead.
+        var ran = _timeProvider.GetElapsedTime(inFlight.StartedTimestamp).Ticks;
+        var average = Interlocked.Read(ref _averageRunTicks);
+        Interlocked.Exchange(ref _averageRunTicks, average + ((ran - average) / 8));
+
+        Interlocked.Decrement(ref _busySlots);
+
+        // The next task claimed ahead takes the slot at once, without waiting for the consume loop.
+        if (!_stopping.IsCancellationRequested && Volatile.Read(ref _aheadCount) > 0 && TakeAhead() is { } next)
+        {
+            Run(next);
+            if (Volatile.Read(ref _aheadCount) > _options.Concurrency / 2)
+            {
+                return;
+            }
+        }
+
+        // A slot is free, or the tasks claimed ahead run low: the loop claims.
         WakeConsumer();
     }
 
@@ -227,7 +379,7 @@ internal sealed partial class VigilWorker
     {
         inFlight.ReleaseSlot();
         if (_inFlight.TryRemove(new KeyValuePair<string, InFlightTask>(inFlight.Task.Id, inFlight))
-            && _inFlight.Count >= (2 * _options.Concurrency) - 1)
+            && _inFlight.Count - Volatile.Read(ref _aheadCount) >= (2 * _options.Concurrency) - 1)
         {
             // The loop may be waiting on the cap of outcomes being stored, not on a slot.
             WakeConsumer();

@@ -146,6 +146,9 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         await _stopping.CancelAsync().ConfigureAwait(false);
         await WaitQuietlyAsync(_consumeLoop, cancellationToken).ConfigureAwait(false);
 
+        // Tasks claimed ahead have not started: they go back to their queue now, for another worker to start at once.
+        await ReleaseAllAheadAsync().ConfigureAwait(false);
+
         var running = _inFlight.Values.Select(t => t.Execution).OfType<Task>().ToArray();
         if (!await WaitAllAsync(running, _options.ShutdownGracePeriod, cancellationToken).ConfigureAwait(false))
         {

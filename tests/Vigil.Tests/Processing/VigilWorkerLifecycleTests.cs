@@ -214,6 +214,74 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task ClaimAhead_NoSlotFreesWithinHold_TaskGivenBackToItsQueueThenRunsOnce()
+    {
+        // Arrange: one slot, held by the first task; the loop claims the next one ahead (a backlog, handlers short so far).
+        var held = new HeldHandler();
+        var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await using var h = await VigilHarness.StartAsync(
+            b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+            {
+                runs.AddOrUpdate(ctx.TaskId, 1, (_, n) => n + 1);
+                await held.RunAsync(ctx.CancellationToken);
+            }),
+            options: o => o.Concurrency = 1, storage: Kind);
+        var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 3).Select(i => new TaskRequest("orders.long", $"{{\"id\":{i}}}"))]);
+        await held.WaitUntilStartedAsync();
+        await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Running, advance: TimeSpan.Zero);
+
+        // Act: the slot stays busy past the hold.
+        var back = await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Queued, advance: TimeSpan.FromMilliseconds(200));
+
+        // Assert: given back unrun while the first task still holds the one slot; then everything runs exactly once.
+        Assert.False(runs.ContainsKey(ids[1]));
+        Assert.Equal(1, h.Worker.InFlight);
+        Assert.Equal(TaskState.Running, (await h.Client.GetTaskAsync(ids[0]))!.State);
+        held.Release();
+        foreach (var id in ids)
+        {
+            await h.WaitForStateAsync(id, TaskState.Succeeded);
+        }
+
+        Assert.All(ids, id => Assert.Equal(1, runs[id]));
+        Assert.Equal(3, h.Worker.Processed);
+    }
+
+    [Fact]
+    public async Task StopAsync_TaskClaimedAhead_GivenBackUnrunAtOnce()
+    {
+        // Arrange: one slot, held; the next task is claimed ahead.
+        var held = new HeldHandler();
+        var runs = 0;
+        var h = await VigilHarness.StartAsync(
+            b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+            {
+                Interlocked.Increment(ref runs);
+                await held.RunAsync(ctx.CancellationToken);
+            }),
+            options: o => o.Concurrency = 1, storage: Kind);
+        try
+        {
+            var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 2).Select(i => new TaskRequest("orders.long", $"{{\"id\":{i}}}"))]);
+            await held.WaitUntilStartedAsync();
+            await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Running, advance: TimeSpan.Zero);
+
+            // Act
+            await h.StopAsync();
+
+            // Assert: the task claimed ahead is queued again, never run, given back because the worker stopped.
+            Assert.Equal(TaskState.Queued, (await h.Storage.GetTaskAsync(ids[1], CancellationToken.None))!.State);
+            Assert.Equal(1, Volatile.Read(ref runs));
+            Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 2116 && r.Message.Contains(ids[1]) && r.Message.Contains("the worker stops"));
+        }
+        finally
+        {
+            held.Release();
+            await h.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task LeaseExpires_PartitionedWorker_OtherWorkerTakesOverAndLateOutcomeIsRefused()
     {
         // Arrange: two workers in-process on one storage and one clock; A runs the task, then loses the storage.
