@@ -18,7 +18,10 @@ internal sealed partial class VigilWorker
     /// </summary>
     private static readonly TimeSpan PrivateQueueInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Tasks are claimed ahead only while handlers run shorter than this on average.</summary>
+    /// <summary>
+    /// Tasks are claimed ahead only while handlers run shorter than this on average (a moving average over the last eight
+    /// or so, which starts at twice this, so the first handlers must show it).
+    /// </summary>
     private static readonly TimeSpan ClaimAheadMaxRunTime = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The longest a task claimed ahead waits for a slot before it is given back to its queue.</summary>
@@ -30,7 +33,8 @@ internal sealed partial class VigilWorker
     private readonly Queue<InFlightTask> _ahead = new();
     private readonly Lock _aheadGate = new();
     private int _aheadCount;
-    private long _averageRunTicks;
+    // Starts as "long": claiming ahead waits until a few handlers have been seen to run short.
+    private long _averageRunTicks = 2 * ClaimAheadMaxRunTime.Ticks;
     private long _lastAheadReleased;
 
     private async Task ConsumeLoopAsync(CancellationToken generation)
@@ -416,9 +420,13 @@ internal sealed partial class VigilWorker
         }
 
         // A rough moving average of handler run times (races between slots only blur it): it decides claiming ahead.
-        var ran = _timeProvider.GetElapsedTime(inFlight.StartedTimestamp).Ticks;
-        var average = Interlocked.Read(ref _averageRunTicks);
-        Interlocked.Exchange(ref _averageRunTicks, average + ((ran - average) / 8));
+        // Probes are left out: always short, they would make a worker of long tasks look like one of short tasks.
+        if (!string.Equals(inFlight.Task.Type, Tasks.TaskNames.ProbeTaskType, StringComparison.Ordinal))
+        {
+            var ran = _timeProvider.GetElapsedTime(inFlight.StartedTimestamp).Ticks;
+            var average = Interlocked.Read(ref _averageRunTicks);
+            Interlocked.Exchange(ref _averageRunTicks, average + ((ran - average) / 8));
+        }
 
         Interlocked.Decrement(ref _busySlots);
 

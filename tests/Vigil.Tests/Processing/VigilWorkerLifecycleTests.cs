@@ -216,16 +216,19 @@ public class VigilWorkerLifecycleTests
     [Fact]
     public async Task ClaimAhead_NoSlotFreesWithinHold_TaskGivenBackToItsQueueThenRunsOnce()
     {
-        // Arrange: one slot, held by the first task; the loop claims the next one ahead (a backlog, handlers short so far).
+        // Arrange: one slot; short handlers first, so the worker claims ahead; then a backlog whose first task holds the slot.
         var held = new HeldHandler();
         var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         await using var h = await VigilHarness.StartAsync(
-            b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
-            {
-                runs.AddOrUpdate(ctx.TaskId, 1, (_, n) => n + 1);
-                await held.RunAsync(ctx.CancellationToken);
-            }),
+            b => b
+                .AddHandler<OrderPayload>("orders.quick", (_, _) => ValueTask.CompletedTask)
+                .AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+                {
+                    runs.AddOrUpdate(ctx.TaskId, 1, (_, n) => n + 1);
+                    await held.RunAsync(ctx.CancellationToken);
+                }),
             options: o => o.Concurrency = 1, storage: Kind);
+        await RunQuickTasksAsync(h, 12);
         var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 3).Select(i => new TaskRequest("orders.long", $"{{\"id\":{i}}}"))]);
         await held.WaitUntilStartedAsync();
         await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Running, advance: TimeSpan.Zero);
@@ -244,24 +247,28 @@ public class VigilWorkerLifecycleTests
         }
 
         Assert.All(ids, id => Assert.Equal(1, runs[id]));
-        Assert.Equal(3, h.Worker.Processed);
+        Assert.Equal(12 + 3, h.Worker.Processed);
     }
 
     [Fact]
     public async Task StopAsync_TaskClaimedAhead_GivenBackUnrunAtOnce()
     {
-        // Arrange: one slot, held; the next task is claimed ahead.
+        // Arrange: one slot; short handlers first, so the worker claims ahead; then the slot is held and the next task is
+        // claimed ahead.
         var held = new HeldHandler();
         var runs = 0;
         var h = await VigilHarness.StartAsync(
-            b => b.AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
-            {
-                Interlocked.Increment(ref runs);
-                await held.RunAsync(ctx.CancellationToken);
-            }),
+            b => b
+                .AddHandler<OrderPayload>("orders.quick", (_, _) => ValueTask.CompletedTask)
+                .AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+                {
+                    Interlocked.Increment(ref runs);
+                    await held.RunAsync(ctx.CancellationToken);
+                }),
             options: o => o.Concurrency = 1, storage: Kind);
         try
         {
+            await RunQuickTasksAsync(h, 12);
             var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 2).Select(i => new TaskRequest("orders.long", $"{{\"id\":{i}}}"))]);
             await held.WaitUntilStartedAsync();
             await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Running, advance: TimeSpan.Zero);
@@ -541,6 +548,16 @@ public class VigilWorkerLifecycleTests
     /// A handler body that tells the test it started, then holds its slot until the test calls <see cref="Release"/>
     /// (or the token it was given is cancelled).
     /// </summary>
+    /// <summary>Runs short tasks to the end, one batch: the worker then knows its handlers run short.</summary>
+    private static async Task RunQuickTasksAsync(VigilHarness h, int count)
+    {
+        var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, count).Select(i => new TaskRequest("orders.quick", $"{{\"id\":{i}}}"))]);
+        foreach (var id in ids)
+        {
+            await h.WaitForStateAsync(id, TaskState.Succeeded, advance: TimeSpan.Zero);
+        }
+    }
+
     private sealed class HeldHandler
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
