@@ -88,15 +88,30 @@ internal sealed partial class VigilWorker
                 }
 
                 var asked = free + ahead;
-                var claimed = await ClaimAsync(withPrivate, asked, token).ConfigureAwait(false);
+                var claimed = await _storage.ClaimAsync(
+                    new ClaimRequest { WorkerId = WorkerId, Queues = withPrivate ? _claimQueues : Queues, MaxCount = asked, LeaseDuration = _options.LeaseDuration },
+                    token).ConfigureAwait(false);
                 if (failures > 0)
                 {
                     Log.StorageRecovered(_logger, "consume", failures);
                     failures = 0;
                 }
 
-                drained = claimed < asked;
-                if (claimed == 0 && withPrivate)
+                for (var i = 0; i < claimed.Count; i++)
+                {
+                    // Slots may have freed while the claim was out: fill them first, keep the rest ahead.
+                    if (FreeSlots() > 0)
+                    {
+                        StartTask(claimed[i]);
+                    }
+                    else
+                    {
+                        KeepAhead(claimed[i]);
+                    }
+                }
+
+                drained = claimed.Count < asked;
+                if (claimed.Count == 0 && withPrivate)
                 {
                     await _storage.WaitForWorkAsync(_claimQueues, _options.PollInterval, token).ConfigureAwait(false);
                 }
@@ -116,86 +131,6 @@ internal sealed partial class VigilWorker
                 }
 
                 await DelayQuietlyAsync(Backoff(failures), token).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Claims up to <paramref name="count"/> tasks of the shared queues and, with <paramref name="withPrivate"/>, one of the
-    /// private queue in a second claim sent at the same time (the two round trips overlap, so looking at the private
-    /// queue costs a woken worker no extra latency), and starts them or keeps them ahead.
-    /// </summary>
-    /// <returns>How many tasks of the shared queues were claimed.</returns>
-    private async Task<int> ClaimAsync(bool withPrivate, int count, CancellationToken token)
-    {
-        var shared = _storage.ClaimAsync(
-            new ClaimRequest { WorkerId = WorkerId, Queues = Queues, MaxCount = count, LeaseDuration = _options.LeaseDuration }, token);
-        if (!withPrivate)
-        {
-            var tasks = await shared.ConfigureAwait(false);
-            Place(tasks);
-            return tasks.Count;
-        }
-
-        var probe = _storage.ClaimAsync(
-            new ClaimRequest { WorkerId = WorkerId, Queues = _privateQueueOnly, MaxCount = 1, LeaseDuration = _options.LeaseDuration }, token);
-
-        // Both awaited, whatever either does: a task one of them claimed must be run (or kept), not left to its lease.
-        IReadOnlyList<ClaimedTask> sharedTasks = [];
-        IReadOnlyList<ClaimedTask> probeTasks = [];
-        Exception? failure = null;
-        try
-        {
-            probeTasks = await probe.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-
-        try
-        {
-            sharedTasks = await shared.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            failure ??= ex;
-        }
-
-        // The private queue's task first: with every slot taken, it runs in the reserve slot rather than wait.
-        if (probeTasks.Count > 0)
-        {
-            if (FreeSlots() <= 0 && Interlocked.CompareExchange(ref _reserveInUse, 1, 0) == 0)
-            {
-                StartTask(probeTasks[0], reserve: true);
-            }
-            else
-            {
-                Place(probeTasks);
-            }
-        }
-
-        Place(sharedTasks);
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return sharedTasks.Count;
-    }
-
-    /// <summary>Starts claimed tasks in the free slots (slots may have freed while the claim was out), keeps the rest ahead.</summary>
-    private void Place(IReadOnlyList<ClaimedTask> tasks)
-    {
-        for (var i = 0; i < tasks.Count; i++)
-        {
-            if (FreeSlots() > 0)
-            {
-                StartTask(tasks[i]);
-            }
-            else
-            {
-                KeepAhead(tasks[i]);
             }
         }
     }

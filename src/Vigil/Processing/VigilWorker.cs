@@ -74,8 +74,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         Queues = [.. _options.Queues];
         _privateQueueOnly = [PrivateQueue];
 
-        // An idle worker waits for work in the private queue too. (It claims from it in a claim of its own, beside the
-        // shared queues' claim: a worker probe must not starve behind a backlog of the shared queues.)
+        // The private queue first: a worker probe must not starve behind a backlog of the shared queues.
         _claimQueues = [PrivateQueue, .. Queues];
         StartedAt = timeProvider.GetUtcNow();
         _lastLoopTickTicks = StartedAt.UtcTicks;
