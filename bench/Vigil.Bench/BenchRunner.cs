@@ -350,6 +350,10 @@ internal sealed class BenchRunner(BenchSettings settings)
                 Missed = missed,
             };
 
+    /// <summary>Whether this harness runs from a publish folder (<c>bin/publish</c>, as <c>bench/run</c> runs it).</summary>
+    private static bool IsPublished =>
+        Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)) == "publish";
+
     private static string? FindCli(string? repoRoot)
     {
         if (repoRoot is null)
@@ -357,7 +361,14 @@ internal sealed class BenchRunner(BenchSettings settings)
             return null;
         }
 
-        // Built beside this harness by a project reference, in the same configuration.
+        // A published harness (bench/run publishes it ReadyToRun) drains with the CLI published the same way, as a
+        // deployment runs it; a built one with the CLI built beside it by a project reference, in the same configuration.
+        var published = Path.Combine(repoRoot, "src", "Vigil.Cli", "bin", "publish", "Vigil.Cli.dll");
+        if (IsPublished && File.Exists(published))
+        {
+            return published;
+        }
+
         var configuration = typeof(BenchRunner).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         return new[] { configuration, "Release", "Debug" }
             .Select(c => Path.Combine(repoRoot, "src", "Vigil.Cli", "bin", c, "net10.0", "Vigil.Cli.dll"))

@@ -7,9 +7,10 @@ using Vigil.Bench.Worker;
 //   Vigil.Bench [--quick] [--tasks N] [--runs R] [--engines sqlite,redis] [--no-peers] ...   the benchmark
 //   Vigil.Bench worker --storage sqlite:PATH|redis:HOST:PORT [--queues a,b] ...              a worker child process
 var defaults = new BenchSettings();
-if (Console.IsOutputRedirected)
+if (Console.IsOutputRedirected && (args.Length == 0 || args[0] != "worker"))
 {
-    // A log or a pipe has no width: give the tables room rather than Spectre's 80-column default.
+    // A log or a pipe has no width: give the tables room rather than Spectre's 80-column default. Not in a worker child
+    // process, whose measured footprint must not include the harness's console library.
     AnsiConsole.Profile.Width = 150;
 }
 

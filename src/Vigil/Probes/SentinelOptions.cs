@@ -24,7 +24,11 @@ public sealed class SentinelOptions
     /// <summary>How long a probe may wait to be consumed before it is missed. Default 10 s.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the sentinel checks its outstanding probes and the health of the system (for alerts). Default 1 s.</summary>
+    /// <summary>
+    /// How often the sentinel checks its outstanding probes and the health of the system (for alerts). Default 1 s. While
+    /// everything is healthy and no probe is outstanding or due, it checks up to five times less often (at most every half
+    /// <see cref="Interval"/>), so an idle system is not read every second for nothing.
+    /// </summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the sentinel lock is held unless renewed; another process takes over after it. Default 30 s.</summary>

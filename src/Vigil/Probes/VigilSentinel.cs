@@ -34,6 +34,8 @@ internal sealed class VigilSentinel : BackgroundService
     private readonly Dictionary<string, string> _recordedCompletion = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedMisses = new(StringComparer.Ordinal);
     private bool _leader;
+    private long _lockRenewedAt;
+    private DateTimeOffset _calmUntil = DateTimeOffset.MinValue;
 
     public VigilSentinel(
         IVigilStorage storage, VigilHealthReporter reporter, AlertDispatcher alerts, VigilObservabilityMetrics metrics,
@@ -72,7 +74,7 @@ internal sealed class VigilSentinel : BackgroundService
         bool held;
         try
         {
-            held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+            held = await HoldLockAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (_leader && ex is not OperationCanceledException)
         {
@@ -103,6 +105,7 @@ internal sealed class VigilSentinel : BackgroundService
             return [];
         }
 
+        _calmUntil = DateTimeOffset.MinValue;
         var snapshot = await _reporter.ReadAsync().ConfigureAwait(false);
         if (snapshot.Error is { } error)
         {
@@ -111,7 +114,8 @@ internal sealed class VigilSentinel : BackgroundService
 
         var targets = Targets(snapshot, options);
         await TrackAsync(snapshot, targets, cancellationToken).ConfigureAwait(false);
-        await SendDueAsync(snapshot, targets, options, cancellationToken).ConfigureAwait(false);
+        var sent = await SendDueAsync(snapshot, targets, options, cancellationToken).ConfigureAwait(false);
+        _calmUntil = sent == 0 ? CalmUntil(snapshot, targets, options) : DateTimeOffset.MinValue;
 
         var observed = snapshot.Workers.Concat(snapshot.Queues)
             .Select(c => (c.Name, c.Status, c.Description))
@@ -126,10 +130,14 @@ internal sealed class VigilSentinel : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var delay = _options.CurrentValue.CheckInterval;
+                var options = _options.CurrentValue;
+                var delay = options.CheckInterval;
                 try
                 {
-                    await RunRoundAsync(stoppingToken).ConfigureAwait(false);
+                    if (!MaySkipRound(options))
+                    {
+                        await RunRoundAsync(stoppingToken).ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -163,6 +171,30 @@ internal sealed class VigilSentinel : BackgroundService
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Takes the lock, or renews it once a third of its duration has passed since the last renewal: a leader has no need
+    /// to write it every round (twice the round's storage calls while idle). A follower tries every round, so it takes
+    /// over as soon as a vanished leader's lock expires.
+    /// </summary>
+    private async ValueTask<bool> HoldLockAsync(SentinelOptions options, CancellationToken cancellationToken)
+    {
+        if (_leader && _timeProvider.GetElapsedTime(_lockRenewedAt) < options.LockDuration / 3)
+        {
+            // Held for at least two thirds of its duration more: the lock cannot have expired, so nobody else holds it.
+            return true;
+        }
+
+        // Timed from before the call: the lock's expiry counts from when the storage set it, which is no earlier.
+        var asked = _timeProvider.GetTimestamp();
+        var held = await _storage.TryAcquireLockAsync(LockName, Owner, options.LockDuration, cancellationToken).ConfigureAwait(false);
+        if (held)
+        {
+            _lockRenewedAt = asked;
+        }
+
+        return held;
     }
 
     private async Task StepDownAsync(CancellationToken cancellationToken)
@@ -261,7 +293,8 @@ internal sealed class VigilSentinel : BackgroundService
     }
 
     /// <summary>Sends a probe to each target that has none outstanding and whose last one was sent an interval ago.</summary>
-    private async Task SendDueAsync(
+    /// <returns>How many probes were sent.</returns>
+    private async Task<int> SendDueAsync(
         VigilHealthSnapshot snapshot, Dictionary<string, (string Kind, string Queue)> targets, SentinelOptions options,
         CancellationToken cancellationToken)
     {
@@ -293,7 +326,7 @@ internal sealed class VigilSentinel : BackgroundService
 
         if (due.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var results = await _storage.EnqueueAsync(due, cancellationToken).ConfigureAwait(false);
@@ -301,5 +334,51 @@ internal sealed class VigilSentinel : BackgroundService
         {
             Log.ProbeSent(_logger, results[i].Id, due[i].Queue, options.Deadline);
         }
+
+        return due.Count;
     }
+
+    /// <summary>
+    /// Until when the rounds may be skipped: while everything is healthy, no probe is outstanding and none falls due, a
+    /// round would only read the storage to find the same again. Not past the next probe's due time, and not past
+    /// <see cref="CalmInterval"/>, so a change (a worker gone, a queue backing up) is still seen within a few seconds.
+    /// </summary>
+    private static DateTimeOffset CalmUntil(
+        VigilHealthSnapshot snapshot, Dictionary<string, (string Kind, string Queue)> targets, SentinelOptions options)
+    {
+        if (snapshot.All.Any(c => c.Status != HealthStatus.Healthy))
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        var probes = snapshot.AllProbeRecords.ToDictionary(p => p.Target, StringComparer.Ordinal);
+        var until = snapshot.At + CalmInterval(options);
+        foreach (var target in targets.Keys)
+        {
+            if (!probes.TryGetValue(target, out var probe) || probe.OutstandingTaskId is not null || probe.LastSentAt is not { } sent)
+            {
+                return DateTimeOffset.MinValue;
+            }
+
+            if (sent + options.Interval < until)
+            {
+                until = sent + options.Interval;
+            }
+        }
+
+        return until;
+    }
+
+    /// <summary>The longest a calm sentinel goes without a round: five check intervals, at most half the probe interval.</summary>
+    private static TimeSpan CalmInterval(SentinelOptions options)
+    {
+        var calm = options.CheckInterval * 5;
+        return calm < options.Interval / 2 ? calm : options.Interval / 2;
+    }
+
+    /// <summary>Whether the loop may skip this round: calm, and the lock not due for renewal.</summary>
+    private bool MaySkipRound(SentinelOptions options) =>
+        _leader
+        && _timeProvider.GetUtcNow() < _calmUntil
+        && _timeProvider.GetElapsedTime(_lockRenewedAt) < options.LockDuration / 3;
 }

@@ -12,7 +12,10 @@ internal sealed partial class TaskExecutor
     /// <summary>How many times a completion is tried before the task is left to its lease (another worker takes it over).</summary>
     private const int MaxCompleteTries = 5;
 
-    private async Task CompleteAsync(InFlightTask inFlight, TaskCompletion completion)
+    /// <param name="inFlight">The task.</param>
+    /// <param name="completion">Its outcome.</param>
+    /// <param name="ran">Whether its handler ran (an attempt given back unrun is not counted nor timed).</param>
+    private async Task CompleteAsync(InFlightTask inFlight, TaskCompletion completion, bool ran = true)
     {
         var task = inFlight.Task;
         var delay = TimeSpan.FromMilliseconds(250);
@@ -37,6 +40,7 @@ internal sealed partial class TaskExecutor
             {
                 // Give up: the lease expires and another worker runs the attempt again (at-least-once, nothing lost).
                 Log.CompleteGaveUp(_logger, task.Id, completion.Outcome, attempt, ex);
+                _runEnded(inFlight);
                 return;
             }
 
@@ -44,10 +48,18 @@ internal sealed partial class TaskExecutor
             {
                 // Fencing: another worker took the task over (or it was deleted); its state is not ours to write.
                 Log.CompletionRejected(_logger, task.Id, task.Attempt, completion.Outcome);
+                _runEnded(inFlight);
                 return;
             }
 
-            Record(task, completion);
+            // Stored: the lease is no longer this worker's to renew. The state event below is a courtesy that no slot
+            // and no lease waits for.
+            if (ran)
+            {
+                Record(task, completion);
+            }
+
+            _runEnded(inFlight);
             if (_options.PublishStateEvents)
             {
                 await PublishStateAsync(task, completion).ConfigureAwait(false);
@@ -121,6 +133,17 @@ internal sealed partial class TaskExecutor
             Log.StateEventFailed(_logger, task.Id, ex);
         }
     }
+
+    /// <summary>The <c>vigil.task.outcome</c> span tag: the outcome's name, without formatting an enum per task.</summary>
+    private static string OutcomeTagValue(CompletionOutcome outcome) => outcome switch
+    {
+        CompletionOutcome.Succeeded => nameof(CompletionOutcome.Succeeded),
+        CompletionOutcome.Retry => nameof(CompletionOutcome.Retry),
+        CompletionOutcome.Dead => nameof(CompletionOutcome.Dead),
+        CompletionOutcome.Cancelled => nameof(CompletionOutcome.Cancelled),
+        CompletionOutcome.Released => nameof(CompletionOutcome.Released),
+        _ => outcome.ToString(),
+    };
 
     private static string OutcomeName(TaskCompletion completion) => completion.Outcome switch
     {

@@ -49,5 +49,11 @@ internal sealed partial class TaskExecutor
 
         [LoggerMessage(EventId = 2114, Level = LogLevel.Debug, Message = "Could not publish the task.state event of task {TaskId}")]
         public static partial void StateEventFailed(ILogger logger, string taskId, Exception exception);
+
+        [LoggerMessage(EventId = 2115, Level = LogLevel.Error, Message = "Could not end abandoned attempt of task {TaskId}; its lease will expire and another worker will take it over")]
+        public static partial void AbandonFailed(ILogger logger, string taskId, Exception exception);
+
+        [LoggerMessage(EventId = 2116, Level = LogLevel.Debug, Message = "Task {TaskId} attempt {Attempt} is given back to its queue unrun: {Reason}")]
+        public static partial void ReleasedUnrun(ILogger logger, string taskId, int attempt, string reason);
     }
 }

@@ -8,7 +8,7 @@ namespace Vigil.Processing;
 /// <content>Running the handler: timeout, cancellation, abandonment, and telling them apart.</content>
 internal sealed partial class TaskExecutor
 {
-    private async Task<TaskCompletion?> RunAsync(InFlightTask inFlight, HandlerRegistration handler, object? payload)
+    private async ValueTask<TaskCompletion?> RunAsync(InFlightTask inFlight, HandlerRegistration handler, object? payload)
     {
         var task = inFlight.Task;
         var timeout = task.Timeout ?? _options.DefaultTimeout;
@@ -17,90 +17,137 @@ internal sealed partial class TaskExecutor
             timeout = VigilOptionsValidator.MaxTimeout;
         }
 
-        // The timeout is a linked source on the injected clock, so tests drive it with a fake one.
-        using var timeoutCts = new CancellationTokenSource(timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(inFlight.Token, timeoutCts.Token);
+        // The timeout is the attempt's token source's own timer on the injected clock, so tests drive it with a fake one.
+        inFlight.Start(timeout, _options.AbandonGracePeriod, _timeProvider, _abandonedWhileBlocked);
         var scope = _scopeFactory.CreateAsyncScope();
-        var context = new WorkerTaskContext(task, _workerId, linked.Token, scope.ServiceProvider, HandlerLogger(task.Type), _storage, _timeProvider);
+        var context = new WorkerTaskContext(task, _workerId, inFlight.Token, scope.ServiceProvider, HandlerLogger(task.Type), _storage, _timeProvider);
 
-        // Task.Run: a handler that blocks synchronously before its first await must not hold this method, or the
-        // watchdog below could never abandon it.
-        var handlerTask = Task.Run(() => handler.Invoke(scope.ServiceProvider, payload, context).AsTask(), CancellationToken.None);
-        using var watchdogStop = new CancellationTokenSource();
-        var watchdog = WatchForAbandonAsync(linked.Token, watchdogStop.Token);
-        if (await Task.WhenAny(handlerTask, watchdog).ConfigureAwait(false) != handlerTask)
-        {
-            return Abandon(inFlight, handlerTask, scope, timeoutCts.IsCancellationRequested);
-        }
-
-        await watchdogStop.CancelAsync().ConfigureAwait(false);
+        // Invoked on this thread (the run is already off the consume loop's): a handler that completes without waiting
+        // costs no thread hop, no watchdog and no extra task. A handler that blocks synchronously holds this thread only;
+        // its abandonment then does not need this method (see InFlightTask.Start).
+        ValueTask<string?> running;
+        Exception? error = null;
         try
         {
-            string? result;
-            try
+            running = handler.Invoke(scope.ServiceProvider, payload, context);
+        }
+        catch (Exception ex)
+        {
+            running = default;
+            error = ex;
+        }
+
+        var awaited = false;
+        if (error is null && !running.IsCompleted)
+        {
+            var handlerTask = running.AsTask();
+            if (!inFlight.MarkAwaiting())
             {
-                result = await handlerTask.ConfigureAwait(false);
-            }
-            finally
-            {
-                await scope.DisposeAsync().ConfigureAwait(false);
+                // Abandoned while the invocation blocked: that path ended the attempt already.
+                ReleaseScopeWhenDone(handlerTask, scope);
+                return null;
             }
 
-            return Ended(inFlight, CompletionOutcome.Succeeded, result);
+            awaited = true;
+            if (await Task.WhenAny(handlerTask, inFlight.AbandonedTask).ConfigureAwait(false) != handlerTask)
+            {
+                ReleaseScopeWhenDone(handlerTask, scope);
+                return Abandon(inFlight);
+            }
+
+            running = new ValueTask<string?>(handlerTask);
         }
-        catch (Exception) when (inFlight.LeaseLost)
+
+        string? result = null;
+        if (error is null)
+        {
+            try
+            {
+                result = running.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        }
+
+        var finishedFirst = inFlight.MarkHandlerFinished();
+        await scope.DisposeAsync().ConfigureAwait(false);
+        if (!finishedFirst)
+        {
+            // The grace period ran out just as the handler ended. Awaited: this run ends the attempt as abandoned, as the
+            // recycle was asked for already. Blocked: the abandonment path ended it.
+            return awaited ? Abandon(inFlight) : null;
+        }
+
+        return error is null ? Ended(inFlight, CompletionOutcome.Succeeded, result) : Classify(inFlight, error, timeout);
+    }
+
+    /// <summary>What a handler's exception means, by the reason its token fired, if it did.</summary>
+    private TaskCompletion? Classify(InFlightTask inFlight, Exception error, TimeSpan timeout)
+    {
+        var task = inFlight.Task;
+        if (inFlight.LeaseLost)
         {
             // Another worker owns the task now: whatever this attempt did, it must not write over the new owner's state.
             Log.LeaseLost(_logger, task.Id, task.Attempt);
             return null;
         }
-        catch (Exception) when (inFlight.CancelRequested)
+
+        if (inFlight.CancelRequested)
         {
             Log.Cancelled(_logger, task.Id, task.Attempt);
             return Ended(inFlight, CompletionOutcome.Cancelled);
         }
-        catch (OperationCanceledException) when (inFlight.AbortToken.IsCancellationRequested)
+
+        if (error is OperationCanceledException && inFlight.AbortToken.IsCancellationRequested)
         {
             // Shutdown past its grace period: give the task back unrun so another worker starts it at once.
             Log.Released(_logger, task.Id, task.Attempt);
             return Ended(inFlight, CompletionOutcome.Released);
         }
-        catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested)
+
+        if (error is OperationCanceledException && inFlight.TimedOut)
         {
             Log.TimedOut(_logger, task.Id, task.Attempt, timeout);
             return Failed(inFlight, new TaskError(TimeoutError, $"Attempt {task.Attempt} of task {task.Id} ran past its timeout of {timeout} and was cancelled."), timedOut: true);
         }
-        catch (Exception ex)
-        {
-            Log.HandlerFailed(_logger, task.Id, task.Attempt, task.MaxAttempts, ex);
-            return Failed(inFlight, TaskError.FromException(ex), timedOut: false);
-        }
-    }
 
-    /// <summary>Completes when the handler's token has fired and the handler has still not returned after the grace period.</summary>
-    private async Task WatchForAbandonAsync(CancellationToken handlerToken, CancellationToken stop)
-    {
-        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (handlerToken.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), fired))
-        using (stop.Register(static s => ((TaskCompletionSource)s!).TrySetCanceled(), fired))
-        {
-            await fired.Task.ConfigureAwait(false);
-        }
-
-        await Task.Delay(_options.AbandonGracePeriod, _timeProvider, stop).ConfigureAwait(false);
+        Log.HandlerFailed(_logger, task.Id, task.Attempt, task.MaxAttempts, error);
+        return Failed(inFlight, TaskError.FromException(error), timedOut: false);
     }
 
     /// <summary>
-    /// The handler ignored its cancellation past the grace period: free the slot, hand the task to another worker, and ask
-    /// for a recycle (a thread stuck in user code cannot be taken back; a fresh process can).
+    /// Ends an attempt whose handler blocks inside its invocation past its cancellation's grace period: nobody awaits it,
+    /// so the outcome is stored from here and the slot and the lease are given back.
     /// </summary>
-    private TaskCompletion? Abandon(InFlightTask inFlight, Task<string?> handlerTask, AsyncServiceScope scope, bool timedOut)
+    private async Task EndBlockedAsync(InFlightTask inFlight)
     {
-        var task = inFlight.Task;
+        try
+        {
+            var outcome = Abandon(inFlight);
+            inFlight.ReleaseSlot();
+            if (outcome is not null)
+            {
+                await CompleteAsync(inFlight, outcome).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Like a crashed run: the lease expires and another worker takes the task over.
+            Log.AbandonFailed(_logger, inFlight.Task.Id, ex);
+        }
+        finally
+        {
+            _runEnded(inFlight);
+        }
+    }
+
+    /// <summary>Observes an abandoned handler's fault, and releases its scope whenever it does end.</summary>
+    private static void ReleaseScopeWhenDone(Task<string?> handlerTask, AsyncServiceScope scope) =>
         _ = handlerTask.ContinueWith(
             static async (t, s) =>
             {
-                // Observe the abandoned handler's fault, and release its scope whenever it does end.
                 _ = t.Exception;
                 await ((AsyncServiceScope)s!).DisposeAsync().ConfigureAwait(false);
             },
@@ -109,6 +156,13 @@ internal sealed partial class TaskExecutor
             TaskContinuationOptions.None,
             TaskScheduler.Default);
 
+    /// <summary>
+    /// The handler ignored its cancellation past the grace period: free the slot, hand the task to another worker, and ask
+    /// for a recycle (a thread stuck in user code cannot be taken back; a fresh process can).
+    /// </summary>
+    private TaskCompletion? Abandon(InFlightTask inFlight)
+    {
+        var task = inFlight.Task;
         Log.Abandoned(_logger, task.Id, task.Attempt, _options.AbandonGracePeriod);
         if (!inFlight.AbortToken.IsCancellationRequested)
         {
@@ -126,7 +180,7 @@ internal sealed partial class TaskExecutor
             return Ended(inFlight, CompletionOutcome.Cancelled);
         }
 
-        if (inFlight.AbortToken.IsCancellationRequested && !timedOut)
+        if (inFlight.AbortToken.IsCancellationRequested && !inFlight.TimedOut)
         {
             return Ended(inFlight, CompletionOutcome.Released);
         }

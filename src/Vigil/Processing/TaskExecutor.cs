@@ -39,14 +39,18 @@ internal sealed partial class TaskExecutor
     private readonly WorkerCounters _counters;
     private readonly string _workerId;
     private readonly Action<string> _onAbandoned;
+    private readonly Action<InFlightTask> _runEnded;
+    private readonly Action<InFlightTask> _abandonedWhileBlocked;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _handlerLoggers = new(StringComparer.Ordinal);
 
     public TaskExecutor(
         IVigilStorage storage, HandlerRegistry handlers, IServiceScopeFactory scopeFactory, VigilOptions options,
         TimeProvider timeProvider, VigilMetrics metrics, ILogger logger, WorkerCounters counters, string workerId,
-        Action<string> onAbandoned, ILoggerFactory? loggerFactory = null)
+        Action<string> onAbandoned, Action<InFlightTask> runEnded, ILoggerFactory? loggerFactory = null)
     {
+        _runEnded = runEnded;
+        _abandonedWhileBlocked = inFlight => _ = Task.Run(() => EndBlockedAsync(inFlight), CancellationToken.None);
         _loggerFactory = loggerFactory;
         _storage = storage;
         _handlers = handlers;
@@ -60,31 +64,83 @@ internal sealed partial class TaskExecutor
         _onAbandoned = onAbandoned;
     }
 
-    /// <summary>Runs the attempt and stores its outcome. Never throws (except on a bug): every failure becomes an outcome.</summary>
+    /// <summary>
+    /// Runs the attempt and stores its outcome. Never throws (except on a bug): every failure becomes an outcome. Gives the
+    /// slot back as soon as the handler is done, and tells the worker (<c>runEnded</c>) once the outcome is stored.
+    /// </summary>
     public async Task ExecuteAsync(InFlightTask inFlight)
     {
         var task = inFlight.Task;
-        using var activity = VigilActivities.StartProcess(task.Type, task.Queue, task.Id, task.Attempt, task.TraceParent, task.TraceState);
-        using var logScope = _logger.BeginScope(new TaskLogScope(task.Id, task.Type, task.Queue, task.Attempt));
+        using var activity = VigilActivities.StartProcess(task);
+        using var logScope = _logger.BeginScope(new TaskLogScope(task));
         _metrics.RecordWaitTime(task.Queue, task.Type, task.WaitTime);
         if (task.TakenOver)
         {
             Log.TakenOver(_logger, task.Id, task.Attempt);
         }
 
-        var outcome = Prepare(task, out var handler, out var payload) ?? await RunAsync(inFlight, handler!, payload).ConfigureAwait(false);
+        TaskCompletion? outcome;
+        if (inFlight.LeaseLost)
+        {
+            // Taken over before it started (it waited in the claim-ahead buffer past a failed renewal): not ours to run.
+            Log.LeaseLost(_logger, task.Id, task.Attempt);
+            outcome = null;
+        }
+        else if (inFlight.CancelRequested)
+        {
+            // Cancelled before it started: cancelled without running.
+            Log.Cancelled(_logger, task.Id, task.Attempt);
+            outcome = Ended(inFlight, CompletionOutcome.Cancelled);
+        }
+        else
+        {
+            outcome = Prepare(task, out var handler, out var payload) ?? await RunAsync(inFlight, handler!, payload).ConfigureAwait(false);
+        }
+
+        // The handler is done: its slot takes the next task while this outcome is stored. The lease stays held (and
+        // renewed) until then, so a crash now still leaves the task to be taken over, never lost.
+        inFlight.ReleaseSlot();
         if (outcome is null)
         {
             return;
         }
 
-        activity?.SetTag("vigil.task.outcome", outcome.Outcome.ToString());
-        if (outcome.Error is not null)
+        if (activity is not null)
         {
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Error.Message);
+            activity.SetTag("vigil.task.outcome", OutcomeTagValue(outcome.Outcome));
+            if (outcome.Error is not null)
+            {
+                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Error.Message);
+            }
         }
 
         await CompleteAsync(inFlight, outcome).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives a claimed task back to its queue without running it (claimed ahead, then not started in time, or the worker
+    /// stops): stored as released, which does not count against its attempts.
+    /// </summary>
+    public async Task ReleaseUnrunAsync(InFlightTask inFlight, string reason)
+    {
+        var task = inFlight.Task;
+        Log.ReleasedUnrun(_logger, task.Id, task.Attempt, reason);
+        var completion = new TaskCompletion
+        {
+            TaskId = task.Id,
+            WorkerId = _workerId,
+            Attempt = task.Attempt,
+            Outcome = CompletionOutcome.Released,
+            RunTime = TimeSpan.Zero,
+        };
+        try
+        {
+            await CompleteAsync(inFlight, completion, ran: false).ConfigureAwait(false);
+        }
+        finally
+        {
+            _runEnded(inFlight);
+        }
     }
 
     /// <summary>Ends the attempt at once, without running it, when it cannot run: exhausted, unknown type, bad payload.</summary>
@@ -179,16 +235,16 @@ internal sealed partial class TaskExecutor
         };
 
     /// <summary>The logging scope of an attempt: TaskId, Type, Queue, Attempt as structured properties.</summary>
-    private sealed class TaskLogScope(string taskId, string type, string queue, int attempt) : IReadOnlyList<KeyValuePair<string, object?>>
+    private sealed class TaskLogScope(ClaimedTask task) : IReadOnlyList<KeyValuePair<string, object?>>
     {
         public int Count => 4;
 
         public KeyValuePair<string, object?> this[int index] => index switch
         {
-            0 => new("TaskId", taskId),
-            1 => new("Type", type),
-            2 => new("Queue", queue),
-            3 => new("Attempt", attempt),
+            0 => new("TaskId", task.Id),
+            1 => new("Type", task.Type),
+            2 => new("Queue", task.Queue),
+            3 => new("Attempt", task.Attempt),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         };
 
@@ -202,6 +258,6 @@ internal sealed partial class TaskExecutor
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
-        public override string ToString() => $"TaskId:{taskId} Type:{type} Queue:{queue} Attempt:{attempt}";
+        public override string ToString() => $"TaskId:{task.Id} Type:{task.Type} Queue:{task.Queue} Attempt:{task.Attempt}";
     }
 }

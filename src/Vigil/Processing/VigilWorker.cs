@@ -43,13 +43,16 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _background = new();
     private readonly SemaphoreSlim _loopsLock = new(1, 1);
+    private readonly Action<InFlightTask> _releaseSlot;
 
     private CancellationTokenSource _loopGeneration = new();
     private Task _consumeLoop = Task.CompletedTask;
     private Task _renewLoop = Task.CompletedTask;
     private Task _heartbeatLoop = Task.CompletedTask;
-    private TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _slotWaiter;
     private long _lastLoopTickTicks;
+    private long _lastPrivateCheck;
+    private int _busySlots;
     private string _status = WorkerStatuses.Starting;
     private int _recycleRequested;
     private int _started;
@@ -75,8 +78,9 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         _claimQueues = [PrivateQueue, .. Queues];
         StartedAt = timeProvider.GetUtcNow();
         _lastLoopTickTicks = StartedAt.UtcTicks;
+        _releaseSlot = ReleaseSlot;
         _executor = new TaskExecutor(storage, handlers, scopeFactory, _options, timeProvider, metrics, logger, _counters, WorkerId,
-            reason => RequestRecycle(reason, VigilExitCodes.Recycle), services.GetService<ILoggerFactory>());
+            reason => RequestRecycle(reason, VigilExitCodes.Recycle), EndRun, services.GetService<ILoggerFactory>());
     }
 
     public string WorkerId { get; }
@@ -91,7 +95,8 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
 
     public DateTimeOffset LastLoopTick => new(Interlocked.Read(ref _lastLoopTickTicks), TimeSpan.Zero);
 
-    public int InFlight => _inFlight.Count;
+    /// <summary>Slots in use: handlers running (an outcome being stored no longer holds its slot).</summary>
+    public int InFlight => Volatile.Read(ref _busySlots) + Volatile.Read(ref _reserveInUse);
 
     public long Processed => _counters.Processed;
 
@@ -141,13 +146,16 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         await _stopping.CancelAsync().ConfigureAwait(false);
         await WaitQuietlyAsync(_consumeLoop, cancellationToken).ConfigureAwait(false);
 
+        // Tasks claimed ahead have not started: they go back to their queue now, for another worker to start at once.
+        await ReleaseAllAheadAsync().ConfigureAwait(false);
+
         var running = _inFlight.Values.Select(t => t.Execution).OfType<Task>().ToArray();
         if (!await WaitAllAsync(running, _options.ShutdownGracePeriod, cancellationToken).ConfigureAwait(false))
         {
             // Past the grace period (or the host's own shutdown timeout): cancel the handlers; each running task is then
             // completed as released, back in its queue at once, not left to wait for its lease to expire.
             Log.Aborting(_logger, WorkerId, _inFlight.Count);
-            await _abort.CancelAsync().ConfigureAwait(false);
+            await AbortRunsAsync().ConfigureAwait(false);
             running = _inFlight.Values.Select(t => t.Execution).OfType<Task>().ToArray();
 
             // Each executor abandons a handler that ignores the abort after the abandon grace period; the extra second
@@ -261,6 +269,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         {
             _stopping.Cancel();
             _abort.Cancel();
+            MarkRunsAborted();
             _background.Cancel();
         }
 
@@ -275,6 +284,21 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
     {
         _consumeLoop = Task.Run(() => ConsumeLoopAsync(generation), CancellationToken.None);
         _renewLoop = Task.Run(() => RenewLoopAsync(generation), CancellationToken.None);
+    }
+
+    /// <summary>Cancels every running handler: the abort token first (new runs see it), then each run's own token.</summary>
+    private async Task AbortRunsAsync()
+    {
+        await _abort.CancelAsync().ConfigureAwait(false);
+        MarkRunsAborted();
+    }
+
+    private void MarkRunsAborted()
+    {
+        foreach (var inFlight in _inFlight.Values)
+        {
+            inFlight.MarkAborted();
+        }
     }
 
     private void Tick() => Interlocked.Exchange(ref _lastLoopTickTicks, _timeProvider.GetUtcNow().UtcTicks);

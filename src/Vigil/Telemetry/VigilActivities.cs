@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Vigil.Storage;
 
 namespace Vigil.Telemetry;
 
@@ -10,10 +12,24 @@ internal static class VigilActivities
 {
     public static readonly ActivitySource Source = new(VigilInstruments.ActivitySourceName, typeof(VigilActivities).Assembly.GetName().Version?.ToString());
 
+    /// <summary>The most task types whose span names are kept; past it a name is formatted per span.</summary>
+    private const int MaxCachedNames = 256;
+
+    /// <summary>Attempt numbers boxed once, so tagging a span's attempt allocates nothing for the usual attempts.</summary>
+    private static readonly object[] BoxedAttempts = [.. Enumerable.Range(0, 17).Select(static i => (object)i)];
+
+    private static readonly ConcurrentDictionary<string, string> ProcessNames = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> EnqueueNames = new(StringComparer.Ordinal);
+
     /// <summary>Starts the producer span of an enqueue (null when nobody listens).</summary>
     public static Activity? StartEnqueue(string type, string queue, int count)
     {
-        var activity = Source.StartActivity(count == 1 ? $"enqueue {type}" : "enqueue batch", ActivityKind.Producer);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(count == 1 ? Name(EnqueueNames, "enqueue ", type) : "enqueue batch", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "vigil");
@@ -39,25 +55,48 @@ internal static class VigilActivities
     }
 
     /// <summary>Starts the consumer span of an attempt, child of the stored producer context when there is one.</summary>
-    public static Activity? StartProcess(string type, string queue, string taskId, int attempt, string? traceParent, string? traceState)
+    /// <remarks>Nothing is parsed, formatted or allocated when no listener samples the span (null then).</remarks>
+    public static Activity? StartProcess(ClaimedTask task)
     {
-        ActivityContext parent = default;
-        if (traceParent is not null)
+        if (!Source.HasListeners())
         {
-            _ = ActivityContext.TryParse(traceParent, traceState, isRemote: true, out parent);
+            return null;
         }
 
-        var activity = Source.StartActivity($"process {type}", ActivityKind.Consumer, parent);
+        ActivityContext parent = default;
+        if (task.TraceParent is not null)
+        {
+            _ = ActivityContext.TryParse(task.TraceParent, task.TraceState, isRemote: true, out parent);
+        }
+
+        var activity = Source.StartActivity(Name(ProcessNames, "process ", task.Type), ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "vigil");
             activity.SetTag("messaging.operation.type", "process");
-            activity.SetTag("messaging.destination.name", queue);
-            activity.SetTag("messaging.message.id", taskId);
-            activity.SetTag("vigil.task.type", type);
-            activity.SetTag("vigil.task.attempt", attempt);
+            activity.SetTag("messaging.destination.name", task.Queue);
+            activity.SetTag("messaging.message.id", task.Id);
+            activity.SetTag("vigil.task.type", task.Type);
+            activity.SetTag("vigil.task.attempt", (uint)task.Attempt < (uint)BoxedAttempts.Length ? BoxedAttempts[task.Attempt] : task.Attempt);
         }
 
         return activity;
+    }
+
+    /// <summary>A span name per task type, formatted once (task types are few; a flood of distinct ones is not cached).</summary>
+    private static string Name(ConcurrentDictionary<string, string> cache, string prefix, string type)
+    {
+        if (cache.TryGetValue(type, out var name))
+        {
+            return name;
+        }
+
+        name = prefix + type;
+        if (cache.Count < MaxCachedNames)
+        {
+            cache.TryAdd(type, name);
+        }
+
+        return name;
     }
 }

@@ -27,8 +27,14 @@ internal sealed class VigilGaugeRefresher : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            // The reporter never throws: a failed reading is a snapshot with an error, and the gauges skip it.
-            await _reporter.GetSnapshotAsync(stoppingToken).ConfigureAwait(false);
+            // Another reader (the sentinel reads every round, health checks on request) may have left a snapshot younger
+            // than half the interval: the gauges read that one rather than the storage again.
+            if (_reporter.Latest is not { } latest || _timeProvider.GetUtcNow() - latest.At >= Interval / 2)
+            {
+                // The reporter never throws: a failed reading is a snapshot with an error, and the gauges skip it.
+                await _reporter.GetSnapshotAsync(stoppingToken).ConfigureAwait(false);
+            }
+
             await Task.Delay(Interval, _timeProvider, stoppingToken).ConfigureAwait(false);
         }
     }

@@ -182,6 +182,113 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task Execute_HandlerBlocksSynchronously_AbandonedRetriedSlotFreedAndWorkerRecycles()
+    {
+        // Arrange: the handler never returns from its invocation until released (no await at all), and ignores its token.
+        using var gate = new ManualResetEventSlim();
+        var calls = 0;
+        await using var h = await VigilHarness.StartAsync(b => b
+            .AddHandler<OrderPayload>("orders.blocking", (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                gate.Wait(TimeSpan.FromSeconds(60));
+                return ValueTask.CompletedTask;
+            }), storage: Kind);
+        try
+        {
+            // Act: timeout 2 s, then 5 s of abandon grace, while the invocation is still blocked.
+            var id = await h.Client.EnqueueAsync("orders.blocking", new OrderPayload(1), new EnqueueOptions { MaxAttempts = 3, Timeout = TimeSpan.FromSeconds(2) });
+            var retrying = await h.WaitForStateAsync(id, TaskState.Retrying, advance: TimeSpan.FromMilliseconds(250));
+
+            // Assert: ended from the abandonment path, its slot and lease given back, though the invocation never returned.
+            Assert.Equal(TaskExecutor.AbandonedError, retrying.LastError!.Type);
+            Assert.Equal(1, Volatile.Read(ref calls));
+            Assert.True(h.Worker.RecycleRequested);
+            Assert.Equal(VigilExitCodes.Recycle, h.ExitCode);
+            Assert.Equal(0, h.Worker.InFlight);
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
+    public async Task ClaimAhead_NoSlotFreesWithinHold_TaskGivenBackToItsQueueThenRunsOnce()
+    {
+        // Arrange: one slot; short handlers first, so the worker claims ahead; then a backlog whose first task holds the slot.
+        var held = new HeldHandler();
+        var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await using var h = await VigilHarness.StartAsync(
+            b => b
+                .AddHandler<OrderPayload>("orders.quick", (_, _) => ValueTask.CompletedTask)
+                .AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+                {
+                    runs.AddOrUpdate(ctx.TaskId, 1, (_, n) => n + 1);
+                    await held.RunAsync(ctx.CancellationToken);
+                }),
+            options: o => o.Concurrency = 1, storage: Kind);
+        await RunQuickTasksAsync(h, 12);
+        var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 3).Select(i => new TaskRequest("orders.long", $"{{\"id\":{i}}}"))]);
+        await held.WaitUntilStartedAsync();
+        await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Running, advance: TimeSpan.Zero);
+
+        // Act: the slot stays busy past the hold.
+        var back = await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Queued, advance: TimeSpan.FromMilliseconds(200));
+
+        // Assert: given back unrun while the first task still holds the one slot; then everything runs exactly once.
+        Assert.False(runs.ContainsKey(ids[1]));
+        Assert.Equal(1, h.Worker.InFlight);
+        Assert.Equal(TaskState.Running, (await h.Client.GetTaskAsync(ids[0]))!.State);
+        held.Release();
+        foreach (var id in ids)
+        {
+            await h.WaitForStateAsync(id, TaskState.Succeeded);
+        }
+
+        Assert.All(ids, id => Assert.Equal(1, runs[id]));
+        Assert.Equal(12 + 3, h.Worker.Processed);
+    }
+
+    [Fact]
+    public async Task StopAsync_TaskClaimedAhead_GivenBackUnrunAtOnce()
+    {
+        // Arrange: one slot; short handlers first, so the worker claims ahead; then the slot is held and the next task is
+        // claimed ahead.
+        var held = new HeldHandler();
+        var runs = 0;
+        var h = await VigilHarness.StartAsync(
+            b => b
+                .AddHandler<OrderPayload>("orders.quick", (_, _) => ValueTask.CompletedTask)
+                .AddHandler<OrderPayload>("orders.long", async (_, ctx) =>
+                {
+                    Interlocked.Increment(ref runs);
+                    await held.RunAsync(ctx.CancellationToken);
+                }),
+            options: o => o.Concurrency = 1, storage: Kind);
+        try
+        {
+            await RunQuickTasksAsync(h, 12);
+            var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, 2).Select(i => new TaskRequest("orders.long", $"{{\"id\":{i}}}"))]);
+            await held.WaitUntilStartedAsync();
+            await h.WaitForTaskAsync(ids[1], t => t.State == TaskState.Running, advance: TimeSpan.Zero);
+
+            // Act
+            await h.StopAsync();
+
+            // Assert: the task claimed ahead is queued again, never run, given back because the worker stopped.
+            Assert.Equal(TaskState.Queued, (await h.Storage.GetTaskAsync(ids[1], CancellationToken.None))!.State);
+            Assert.Equal(1, Volatile.Read(ref runs));
+            Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 2116 && r.Message.Contains(ids[1]) && r.Message.Contains("the worker stops"));
+        }
+        finally
+        {
+            held.Release();
+            await h.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task LeaseExpires_PartitionedWorker_OtherWorkerTakesOverAndLateOutcomeIsRefused()
     {
         // Arrange: two workers in-process on one storage and one clock; A runs the task, then loses the storage.
@@ -441,6 +548,16 @@ public class VigilWorkerLifecycleTests
     /// A handler body that tells the test it started, then holds its slot until the test calls <see cref="Release"/>
     /// (or the token it was given is cancelled).
     /// </summary>
+    /// <summary>Runs short tasks to the end, one batch: the worker then knows its handlers run short.</summary>
+    private static async Task RunQuickTasksAsync(VigilHarness h, int count)
+    {
+        var ids = await h.Client.EnqueueBatchAsync([.. Enumerable.Range(0, count).Select(i => new TaskRequest("orders.quick", $"{{\"id\":{i}}}"))]);
+        foreach (var id in ids)
+        {
+            await h.WaitForStateAsync(id, TaskState.Succeeded, advance: TimeSpan.Zero);
+        }
+    }
+
     private sealed class HeldHandler
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -14,6 +14,7 @@ namespace Vigil.Tests.Support;
 internal sealed class FaultyStorage(IVigilStorage inner) : IVigilStorage
 {
     private int _failures;
+    private int _workerReads;
 
     public HashSet<string> Failing { get; } = new(StringComparer.Ordinal);
 
@@ -86,7 +87,14 @@ internal sealed class FaultyStorage(IVigilStorage inner) : IVigilStorage
         return inner.RecordHeartbeatAsync(heartbeat, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyList<WorkerHeartbeat>> GetWorkersAsync(CancellationToken cancellationToken) => inner.GetWorkersAsync(cancellationToken);
+    /// <summary>How many times the worker records were read (every health snapshot reads them once).</summary>
+    public int WorkerReads => Volatile.Read(ref _workerReads);
+
+    public ValueTask<IReadOnlyList<WorkerHeartbeat>> GetWorkersAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _workerReads);
+        return inner.GetWorkersAsync(cancellationToken);
+    }
 
     public ValueTask RemoveWorkerAsync(string workerId, CancellationToken cancellationToken)
     {
