@@ -171,10 +171,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var call = action(multiplexer.GetDatabase());
-            var result = cancellationToken.CanBeCanceled
-                ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await call.ConfigureAwait(false);
+            var result = await Cancellable(action(multiplexer.GetDatabase()), cancellationToken).ConfigureAwait(false);
             _connection.ReportSuccess();
             return result;
         }
@@ -183,6 +180,13 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
             throw Unavailable(operation, ex);
         }
     }
+
+    /// <summary>
+    /// A Redis call the caller may stop waiting for (the command itself cannot be taken back once sent); an uncancellable
+    /// token costs no wrapper task on the hot path.
+    /// </summary>
+    private static Task<T> Cancellable<T>(Task<T> call, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? call.WaitAsync(cancellationToken) : call;
 
     /// <summary>
     /// Runs one script on the shared connection, like <see cref="RunAsync{T}"/> but without its delegate: the per-task
@@ -198,18 +202,12 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
             RedisResult result;
             try
             {
-                var call = db.ScriptEvaluateAsync(script.Hash, keys, args);
-                result = cancellationToken.CanBeCanceled
-                    ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
-                    : await call.ConfigureAwait(false);
+                result = await Cancellable(db.ScriptEvaluateAsync(script.Hash, keys, args), cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
             {
                 // A restarted or new server: send the text once; Redis caches it for the EVALSHA calls that follow.
-                var call = db.ScriptEvaluateAsync(script.Text, keys, args);
-                result = cancellationToken.CanBeCanceled
-                    ? await call.WaitAsync(cancellationToken).ConfigureAwait(false)
-                    : await call.ConfigureAwait(false);
+                result = await Cancellable(db.ScriptEvaluateAsync(script.Text, keys, args), cancellationToken).ConfigureAwait(false);
             }
 
             _connection.ReportSuccess();
