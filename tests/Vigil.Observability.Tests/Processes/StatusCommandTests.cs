@@ -18,7 +18,11 @@ public sealed class StatusCommandTests : IDisposable
     public async Task Status_HealthyServer_PrintsTableAndExitsZero()
     {
         await using var host = await VigilTestHost.StartAsync(v => v.UseSqlite(Db));
-        await Poll.UntilAsync(() => host.GetHealthAsync(), r => r.Report.Status() == "Healthy", TimeSpan.FromSeconds(20), "a healthy report");
+        // A queue enters the report with the worker's first heartbeat, which may come after the first healthy report.
+        await Poll.UntilAsync(
+            () => host.GetHealthAsync(),
+            r => r.Report.Status() == "Healthy" && r.Report.Component("vigil.queues", "queue:default") is not null,
+            TimeSpan.FromSeconds(20), "a healthy report that lists queue 'default'");
 
         var (exitCode, output) = await VigilCli.RunAsync(["status", "--url", host.BaseAddress.ToString()], Env());
 
