@@ -106,9 +106,37 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
                 $"Redis keys with prefix '{_options.KeyPrefix}' at {Location} hold Vigil schema version '{existing}', but this Vigil knows version {SchemaVersion}: use another KeyPrefix or upgrade Vigil.");
         }
 
+        await LearnScriptHashesAsync(server, cancellationToken).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _initialized, 1) == 0)
         {
             _connection.StartWatchdog();
+        }
+    }
+
+    /// <summary>
+    /// Loads every script into the server (all in one pipelined step) and keeps the SHA-1 names Redis answers, so the hot
+    /// path sends <c>EVALSHA</c>. Other servers (cluster nodes, a failed-over replica) load a script on their first
+    /// <c>NOSCRIPT</c>.
+    /// </summary>
+    private async Task LearnScriptHashesAsync(IServer? server, CancellationToken cancellationToken)
+    {
+        var unknown = RedisScript.All.Where(s => s.Hash is null).ToArray();
+        if (server is null || unknown.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var hashes = await Cancellable(Task.WhenAll(unknown.Select(s => server.ScriptLoadAsync(s.Text))), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < unknown.Length; i++)
+            {
+                unknown[i].Learn(hashes[i]);
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("initialize", ex);
         }
     }
 
@@ -200,11 +228,14 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         {
             var db = multiplexer.GetDatabase();
             RedisResult result;
+            var hash = script.Hash;
             try
             {
-                result = await Cancellable(db.ScriptEvaluateAsync(script.Hash, keys, args), cancellationToken).ConfigureAwait(false);
+                result = hash is null
+                    ? await Cancellable(db.ScriptEvaluateAsync(script.Text, keys, args), cancellationToken).ConfigureAwait(false)
+                    : await Cancellable(db.ScriptEvaluateAsync(hash, keys, args), cancellationToken).ConfigureAwait(false);
             }
-            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            catch (RedisServerException ex) when (hash is not null && RedisScript.IsNoScript(ex))
             {
                 // A restarted or new server: send the text once; Redis caches it for the EVALSHA calls that follow.
                 result = await Cancellable(db.ScriptEvaluateAsync(script.Text, keys, args), cancellationToken).ConfigureAwait(false);

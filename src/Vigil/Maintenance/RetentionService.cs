@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,7 +21,7 @@ internal sealed partial class RetentionService : IHostedService, IDisposable
     private readonly VigilOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly string _owner = "maintenance-" + Environment.ProcessId + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    private readonly string _owner = "maintenance-" + Environment.ProcessId + "-" + Random.Shared.NextInt64(0x1_0000_0000).ToString("x8", CultureInfo.InvariantCulture);
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -50,7 +50,7 @@ internal sealed class VigilSentinel : BackgroundService
         _healthOptions = healthOptions;
         _timeProvider = timeProvider;
         _logger = logger;
-        Owner = worker?.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+        Owner = worker?.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>This process's identity in the election.</summary>
@@ -312,7 +312,7 @@ internal sealed class VigilSentinel : BackgroundService
 
             due.Add(new NewTask
             {
-                Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+                Id = Guid.NewGuid().ToString("N"),
                 Type = ProbePayload.TaskType,
                 Queue = queue,
                 Payload = ProbePayload.Create(target, options.Deadline, Owner),

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Globalization;
 using System.Text;
 using Vigil.Tasks;
 
@@ -25,7 +25,8 @@ internal static class WorkerIdentity
             hostPart = hostPart[..MaxHostLength];
         }
 
-        var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
+        // Uniqueness, not secrecy: Random, not RandomNumberGenerator (which loads OpenSSL, ~5 MB of RSS, in every worker).
+        var suffix = Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
         return $"{hostPart}-{processId}-{suffix}";
     }
 
