@@ -10,8 +10,14 @@ internal sealed partial class RedisVigilStorage
     private const int ClaimFieldsPerTask = 12;
     private const int MaxRememberedClaims = 100_000;
 
+    /// <summary>How long after an empty claim a wait for work of the same queues trusts it instead of looking again.</summary>
+    private static readonly TimeSpan EmptyClaimStandsFor = TimeSpan.FromMilliseconds(100);
+
     // The queue of each task this process claimed, so renewals and completions need no lookup round trip.
     private readonly ConcurrentDictionary<string, string> _claimedQueues = new(StringComparer.Ordinal);
+
+    // The last claim of this process, if it found nothing (see WaitForWorkAsync).
+    private EmptyClaim? _lastEmptyClaim;
 
     public async ValueTask<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
@@ -32,6 +38,7 @@ internal sealed partial class RedisVigilStorage
         var leaseMicros = ToMicros(leaseExpires);
         var leaseAt = FromMicros(leaseMicros);
         List<ClaimedTask>? claimed = null;
+        long nextDue = 0;
 
         // Queues in priority order: a later queue only fills the slots the earlier ones left. All of them in one script
         // call on one server; on Cluster, one call per run of consecutive queues that share a slot, in order.
@@ -57,6 +64,13 @@ internal sealed partial class RedisVigilStorage
 
             var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
             var fields = (RedisResult[])answer!;
+            if (fields.Length == 1)
+            {
+                // Nothing claimed from these queues: the script said when their next delayed task or lease falls due.
+                var due = (long)fields[0];
+                nextDue = due > 0 && (nextDue == 0 || due < nextDue) ? due : nextDue;
+            }
+
             for (var i = 0; i + ClaimFieldsPerTask <= fields.Length; i += ClaimFieldsPerTask)
             {
                 var queue = queues[first + (int)fields[i] - 1];
@@ -68,6 +82,7 @@ internal sealed partial class RedisVigilStorage
             first += count;
         }
 
+        Volatile.Write(ref _lastEmptyClaim, claimed is null ? new EmptyClaim(queues, _timeProvider.GetTimestamp(), nextDue) : null);
         return claimed is null ? [] : claimed;
     }
 
@@ -250,6 +265,23 @@ internal sealed partial class RedisVigilStorage
         // next delayed task or lease falls due. No Redis command ever blocks the shared connection: after the look,
         // only the pub/sub wake-up (or the time) ends the wait; the caller then claims.
         var wait = maxWait;
+        if (Volatile.Read(ref _lastEmptyClaim) is { } empty
+            && ReferenceEquals(empty.Queues, queues)
+            && _timeProvider.GetElapsedTime(empty.Timestamp) < EmptyClaimStandsFor)
+        {
+            // These very queues were just claimed from and had nothing: that claim was the look (a wake-up since then is
+            // latched in _wake), and it said when the next delayed task or lease falls due. An idle worker's poll costs
+            // one script call instead of one per queue more.
+            if (empty.NextDueMicros > 0)
+            {
+                var untilDue = FromMicros(empty.NextDueMicros) - _timeProvider.GetUtcNow();
+                wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
+            }
+
+            await WaitAsync(next, wait, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             var now = _timeProvider.GetUtcNow();
@@ -290,11 +322,25 @@ internal sealed partial class RedisVigilStorage
             return;
         }
 
+        await WaitAsync(next, wait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the wake-up signal, the time, or the token, whichever is first.</summary>
+    private async Task WaitAsync(Task signal, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(wait, _timeProvider, stop.Token);
-        await Task.WhenAny(next, delay).ConfigureAwait(false);
+        await Task.WhenAny(signal, delay).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
     }
+
+    /// <summary>A claim that found nothing: which queues (the caller's very list), when, and the next due time (µs; 0 none).</summary>
+    private sealed record EmptyClaim(IReadOnlyList<string> Queues, long Timestamp, long NextDueMicros);
 
     private async ValueTask<string?> ResolveQueueAsync(string taskId, CancellationToken cancellationToken)
     {

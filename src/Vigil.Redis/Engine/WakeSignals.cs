@@ -58,8 +58,10 @@ internal sealed class WakeSignals
 
     private sealed class QueueSignal
     {
+        // Continuations run on the signalling thread (StackExchange.Redis's delivery of the wake-up message): the waiting
+        // consume loop goes on at once to its claim, which it sends and awaits, instead of waiting for a thread-pool hop.
         private readonly Lock _gate = new();
-        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _next = new();
         private bool _pending;
 
         public Task Next
@@ -80,7 +82,7 @@ internal sealed class WakeSignals
             {
                 _pending = true;
                 fired = _next;
-                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _next = new TaskCompletionSource();
             }
 
             fired.TrySetResult();

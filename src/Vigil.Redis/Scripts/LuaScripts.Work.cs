@@ -81,7 +81,8 @@ internal static partial class LuaScripts
     /// Claim from the queues ARGV[11..] (of one slot), in that priority order: a later queue only fills what the earlier
     /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count. Returns 12 per task: position of its
     /// queue in ARGV[11..] (1-based), id, type, payload, attempt, max attempts, timeout ticks, created µs, ready-since µs,
-    /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9].
+    /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9]. When nothing was claimed, one
+    /// value instead: when the first delayed task or lease of these queues falls due (µs), or 0 if none.
     /// </summary>
     /// <remarks>
     /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
@@ -170,7 +171,21 @@ internal static partial class LuaScripts
         flushZ()
         flushStats()
         publish()
-        return out
+        if n > 0 then return out end
+        -- Nothing claimed: say when the next delayed task or lease falls due (0: none), so the engine's wait for work
+        -- needs no look of its own right after this claim.
+        local next = nil
+        for qi = 11, #ARGV do
+          useQueue(ARGV[qi])
+          for _, z in ipairs({D, L}) do
+            local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
+            if first[2] then
+              local t = tonumber(first[2])
+              if not next or t < next then next = t end
+            end
+          end
+        end
+        return {next and str(next) or '0'}
         """;
 
     /// <summary>Renew. ARGV[8] = worker, ARGV[9] = lease expiry µs, then task ids. Returns per task: held (0/1), cancel requested (0/1).</summary>

@@ -113,7 +113,17 @@ internal sealed partial class VigilWorker
                 drained = claimed.Count < asked;
                 if (claimed.Count == 0 && withPrivate)
                 {
-                    await _storage.WaitForWorkAsync(_claimQueues, _options.PollInterval, token).ConfigureAwait(false);
+                    // The engine's wait ends by the poll interval itself: meanwhile the pulse would only cost an idle
+                    // worker a thread-pool wake-up per interval for nothing.
+                    pulse.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    try
+                    {
+                        await _storage.WaitForWorkAsync(_claimQueues, _options.PollInterval, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        pulse.Change(_options.PollInterval, _options.PollInterval);
+                    }
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Storage;
+using Vigil.Testing;
+using Xunit;
+
+namespace Vigil.Redis.Tests;
+
+/// <summary>
+/// The idle worker's poll: a claim that finds nothing says when the next delayed task or lease falls due, so the wait for
+/// work right after it sends nothing more to Redis (see RedisVigilStorage.Tasks.cs, WaitForWorkAsync).
+/// </summary>
+public sealed class RedisWaitForWorkTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task WaitForWorkAsync_RightAfterAnEmptyClaim_SendsNothingAndWaitsUntilTheDelayedTaskIsDue()
+    {
+        // Arrange: a task due in 30 s; the worker's claim of its queue list finds nothing ready. A server of its own, so
+        // its command counts are this test's alone.
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
+        var time = new FakeTimeProvider(Start);
+        var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
+        await using var owned = (IAsyncDisposable)storage;
+        await storage.InitializeAsync(CancellationToken.None);
+        IReadOnlyList<string> queues = ["private", "q"];
+        await storage.WaitForWorkAsync(queues, TimeSpan.Zero, CancellationToken.None); // consumes the subscription's own signal
+        await storage.EnqueueAsync([TestSupport.Task() with { DueAt = Start.AddSeconds(30) }], CancellationToken.None);
+        var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(1) };
+        Assert.Empty(await storage.ClaimAsync(request, CancellationToken.None));
+        var scriptsBefore = await ScriptCallsAsync(server);
+
+        // Act
+        var waiting = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(29));
+        var earlyDone = waiting.IsCompleted;
+        var scriptsDuringWait = await ScriptCallsAsync(server) - scriptsBefore;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert: no look of its own; it slept until the task fell due (not the full 5 minutes), and the task is claimable.
+        Assert.False(earlyDone);
+        Assert.Equal(0, scriptsDuringWait);
+        Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_OtherQueuesThanTheEmptyClaim_LooksForReadyWorkItself()
+    {
+        // Arrange: the last claim was of other queues, so it proves nothing about "q", which holds a ready task whose
+        // wake-up message was consumed already.
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
+        var time = new FakeTimeProvider(Start);
+        var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
+        await using var owned = (IAsyncDisposable)storage;
+        await storage.InitializeAsync(CancellationToken.None);
+        await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None);
+        await storage.WaitForWorkAsync(["q"], TimeSpan.Zero, CancellationToken.None); // consumes the pending signals
+        Assert.Empty(await storage.ClaimAsync(
+            new ClaimRequest { WorkerId = "w", Queues = ["other"], MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(1) }, CancellationToken.None));
+
+        // Act: returns without any time passing, because its own look finds the ready task.
+        await storage.WaitForWorkAsync(["q"], TimeSpan.FromMinutes(5), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        Assert.Equal(Start, time.GetUtcNow());
+    }
+
+    /// <summary>How many scripts Redis has run (<c>EVALSHA</c> and <c>EVAL</c> calls).</summary>
+    private static async Task<long> ScriptCallsAsync(RedisServer server)
+    {
+        long total = 0;
+        foreach (var command in new[] { "cmdstat_evalsha", "cmdstat_eval" })
+        {
+            try
+            {
+                var stats = await server.InfoAsync("commandstats", command); // calls=N,usec=...
+                total += long.Parse(stats.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never called.
+            }
+        }
+
+        return total;
+    }
+}
