@@ -26,10 +26,25 @@ internal sealed class WakeSignals
     /// <returns>Whether a signal was pending.</returns>
     public bool TryConsume(IReadOnlyList<string> queues, out Task next)
     {
+        // Per queue, "pending?" and "which signal comes next" are read in one step: a signal between the two would
+        // otherwise fire a task nobody holds and leave the waiter on the one after it, asleep until its time runs out.
         var consumed = false;
+        Task? single = null;
+        Task[]? all = null;
         for (var i = 0; i < queues.Count; i++)
         {
-            consumed |= Get(queues[i]).TryConsume();
+            if (Get(queues[i]).TryConsume(out var signal))
+            {
+                consumed = true;
+            }
+            else if (queues.Count == 1)
+            {
+                single = signal;
+            }
+            else
+            {
+                (all ??= new Task[queues.Count])[i] = signal!;
+            }
         }
 
         if (consumed)
@@ -38,19 +53,7 @@ internal sealed class WakeSignals
             return true;
         }
 
-        if (queues.Count == 1)
-        {
-            next = Get(queues[0]).Next;
-            return false;
-        }
-
-        var tasks = new Task[queues.Count];
-        for (var i = 0; i < queues.Count; i++)
-        {
-            tasks[i] = Get(queues[i]).Next;
-        }
-
-        next = Task.WhenAny(tasks);
+        next = single ?? Task.WhenAny(all!);
         return false;
     }
 
@@ -63,17 +66,6 @@ internal sealed class WakeSignals
         private readonly Lock _gate = new();
         private TaskCompletionSource _next = new();
         private bool _pending;
-
-        public Task Next
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _next.Task;
-                }
-            }
-        }
 
         public void Set()
         {
@@ -88,13 +80,20 @@ internal sealed class WakeSignals
             fired.TrySetResult();
         }
 
-        public bool TryConsume()
+        /// <summary>Consumes the pending signal, or gives the task of the next one (read together, under the lock).</summary>
+        public bool TryConsume(out Task? next)
         {
             lock (_gate)
             {
-                var pending = _pending;
-                _pending = false;
-                return pending;
+                if (_pending)
+                {
+                    _pending = false;
+                    next = null;
+                    return true;
+                }
+
+                next = _next.Task;
+                return false;
             }
         }
     }
