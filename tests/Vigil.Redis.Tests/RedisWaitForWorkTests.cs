@@ -46,6 +46,33 @@ public sealed class RedisWaitForWorkTests
     }
 
     [Fact]
+    public async Task WaitForWorkAsync_RightAfterAClaimThatGotLessThanItAsked_SendsNothing()
+    {
+        // Arrange: one ready task and one due in 30 s; the claim asks for 8 and gets the ready one: the queues ran dry.
+        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
+        var time = new FakeTimeProvider(Start);
+        var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
+        await using var owned = (IAsyncDisposable)storage;
+        await storage.InitializeAsync(CancellationToken.None);
+        IReadOnlyList<string> queues = ["private", "q"];
+        await storage.EnqueueAsync([TestSupport.Task(), TestSupport.Task() with { DueAt = Start.AddSeconds(30) }], CancellationToken.None);
+        var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(5) };
+        Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
+        await storage.WaitForWorkAsync(queues, TimeSpan.Zero, CancellationToken.None); // consumes the enqueue's signal
+        var scriptsBefore = await ScriptCallsAsync(server);
+
+        // Act
+        var waiting = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+        var scriptsDuringWait = await ScriptCallsAsync(server) - scriptsBefore;
+        time.Advance(TimeSpan.FromSeconds(30));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert: the partial claim was the look; the wait slept until the delayed task fell due.
+        Assert.Equal(0, scriptsDuringWait);
+        Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task WaitForWorkAsync_OtherQueuesThanTheEmptyClaim_LooksForReadyWorkItself()
     {
         // Arrange: the last claim was of other queues, so it proves nothing about "q", which holds a ready task whose

@@ -10,14 +10,14 @@ internal sealed partial class RedisVigilStorage
     private const int ClaimFieldsPerTask = 12;
     private const int MaxRememberedClaims = 100_000;
 
-    /// <summary>How long after an empty claim a wait for work of the same queues trusts it instead of looking again.</summary>
-    private static readonly TimeSpan EmptyClaimStandsFor = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long after a claim that ran dry a wait for work of the same queues trusts it instead of looking again.</summary>
+    private static readonly TimeSpan DrainedClaimStandsFor = TimeSpan.FromMilliseconds(100);
 
     // The queue of each task this process claimed, so renewals and completions need no lookup round trip.
     private readonly ConcurrentDictionary<string, string> _claimedQueues = new(StringComparer.Ordinal);
 
-    // The last claim of this process, if it found nothing (see WaitForWorkAsync).
-    private EmptyClaim? _lastEmptyClaim;
+    // The last claim of this process, if it got fewer tasks than it asked for (see WaitForWorkAsync).
+    private DrainedClaim? _lastDrainedClaim;
 
     public async ValueTask<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
@@ -39,6 +39,7 @@ internal sealed partial class RedisVigilStorage
         var leaseAt = FromMicros(leaseMicros);
         List<ClaimedTask>? claimed = null;
         long nextDue = 0;
+        var drained = true;
 
         // Queues in priority order: a later queue only fills the slots the earlier ones left. All of them in one script
         // call on one server; on Cluster, one call per run of consecutive queues that share a slot, in order.
@@ -64,11 +65,15 @@ internal sealed partial class RedisVigilStorage
 
             var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
             var fields = (RedisResult[])answer!;
-            if (fields.Length == 1)
+            if (fields.Length % ClaimFieldsPerTask == 1)
             {
-                // Nothing claimed from these queues: the script said when their next delayed task or lease falls due.
-                var due = (long)fields[0];
+                // Fewer than asked: the script said when these queues' next delayed task or lease falls due.
+                var due = (long)fields[^1];
                 nextDue = due > 0 && (nextDue == 0 || due < nextDue) ? due : nextDue;
+            }
+            else
+            {
+                drained = false;
             }
 
             for (var i = 0; i + ClaimFieldsPerTask <= fields.Length; i += ClaimFieldsPerTask)
@@ -82,7 +87,8 @@ internal sealed partial class RedisVigilStorage
             first += count;
         }
 
-        Volatile.Write(ref _lastEmptyClaim, claimed is null ? new EmptyClaim(queues, _timeProvider.GetTimestamp(), nextDue) : null);
+        // Every script ran dry (if one filled its share, the later queues were not all looked at).
+        Volatile.Write(ref _lastDrainedClaim, drained ? new DrainedClaim(queues, _timeProvider.GetTimestamp(), nextDue) : null);
         return claimed is null ? [] : claimed;
     }
 
@@ -265,16 +271,16 @@ internal sealed partial class RedisVigilStorage
         // next delayed task or lease falls due. No Redis command ever blocks the shared connection: after the look,
         // only the pub/sub wake-up (or the time) ends the wait; the caller then claims.
         var wait = maxWait;
-        if (Volatile.Read(ref _lastEmptyClaim) is { } empty
-            && ReferenceEquals(empty.Queues, queues)
-            && _timeProvider.GetElapsedTime(empty.Timestamp) < EmptyClaimStandsFor)
+        if (Volatile.Read(ref _lastDrainedClaim) is { } drained
+            && ReferenceEquals(drained.Queues, queues)
+            && _timeProvider.GetElapsedTime(drained.Timestamp) < DrainedClaimStandsFor)
         {
-            // These very queues were just claimed from and had nothing: that claim was the look (a wake-up since then is
+            // These very queues were just claimed from and ran dry: that claim was the look (a wake-up since then is
             // latched in _wake), and it said when the next delayed task or lease falls due. An idle worker's poll costs
-            // one script call instead of one per queue more.
-            if (empty.NextDueMicros > 0)
+            // one script call instead of one per queue more, and a worker that got its last task needs no empty claim.
+            if (drained.NextDueMicros > 0)
             {
-                var untilDue = FromMicros(empty.NextDueMicros) - _timeProvider.GetUtcNow();
+                var untilDue = FromMicros(drained.NextDueMicros) - _timeProvider.GetUtcNow();
                 wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
             }
 
@@ -339,8 +345,8 @@ internal sealed partial class RedisVigilStorage
         await stop.CancelAsync().ConfigureAwait(false);
     }
 
-    /// <summary>A claim that found nothing: which queues (the caller's very list), when, and the next due time (µs; 0 none).</summary>
-    private sealed record EmptyClaim(IReadOnlyList<string> Queues, long Timestamp, long NextDueMicros);
+    /// <summary>A claim that ran dry: which queues (the caller's very list), when, and the next due time (µs; 0 none).</summary>
+    private sealed record DrainedClaim(IReadOnlyList<string> Queues, long Timestamp, long NextDueMicros);
 
     private async ValueTask<string?> ResolveQueueAsync(string taskId, CancellationToken cancellationToken)
     {

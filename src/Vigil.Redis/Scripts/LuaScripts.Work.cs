@@ -81,8 +81,8 @@ internal static partial class LuaScripts
     /// Claim from the queues ARGV[11..] (of one slot), in that priority order: a later queue only fills what the earlier
     /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count. Returns 12 per task: position of its
     /// queue in ARGV[11..] (1-based), id, type, payload, attempt, max attempts, timeout ticks, created µs, ready-since µs,
-    /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9]. When nothing was claimed, one
-    /// value instead: when the first delayed task or lease of these queues falls due (µs), or 0 if none.
+    /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9]. When fewer than ARGV[10] were
+    /// claimed, one value more at the end: when the first delayed task or lease of these queues falls due (µs), or 0.
     /// </summary>
     /// <remarks>
     /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
@@ -171,9 +171,9 @@ internal static partial class LuaScripts
         flushZ()
         flushStats()
         publish()
-        if n > 0 then return out end
-        -- Nothing claimed: say when the next delayed task or lease falls due (0: none), so the engine's wait for work
-        -- needs no look of its own right after this claim.
+        if n >= max then return out end
+        -- Fewer than asked (the queues ran dry): say when the next delayed task or lease falls due (0: none), so the
+        -- engine's wait for work needs no look of its own right after this claim.
         local next = nil
         for qi = 11, #ARGV do
           useQueue(ARGV[qi])
@@ -185,7 +185,8 @@ internal static partial class LuaScripts
             end
           end
         end
-        return {next and str(next) or '0'}
+        out[#out + 1] = next and str(next) or '0'
+        return out
         """;
 
     /// <summary>Renew. ARGV[8] = worker, ARGV[9] = lease expiry µs, then task ids. Returns per task: held (0/1), cancel requested (0/1).</summary>

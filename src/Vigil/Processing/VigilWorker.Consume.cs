@@ -110,8 +110,10 @@ internal sealed partial class VigilWorker
                     }
                 }
 
+                // Ran dry with every queue looked at: nothing more is ready, so wait for work rather than claim again
+                // for nothing (the engine may take this claim as its look; see IVigilStorage.WaitForWorkAsync).
                 drained = claimed.Count < asked;
-                if (claimed.Count == 0 && withPrivate)
+                if (drained && withPrivate)
                 {
                     // The engine's wait ends by the poll interval itself: meanwhile the pulse would only cost an idle
                     // worker a thread-pool wake-up per interval for nothing.
