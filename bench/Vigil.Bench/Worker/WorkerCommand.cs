@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,10 @@ internal static class WorkerCommand
     private static async Task<int> RunAsync(string storage, string[] queues, int concurrency, bool observability, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+        // Vigil's settings from the environment, as `vigil worker` reads them (Vigil__PollInterval=00:00:02, ...): for
+        // experiments through --worker-env. Nothing else of the default host (no appsettings files, no file watchers).
+        builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
