@@ -17,13 +17,9 @@ public sealed class RedisWaitForWorkTests
     [Fact]
     public async Task WaitForWorkAsync_RightAfterAnEmptyClaim_SendsNothingAndWaitsUntilTheDelayedTaskIsDue()
     {
-        // Arrange: a task due in 30 s; the worker's claim of its queue list finds nothing ready. A server of its own, so
-        // its command counts are this test's alone.
-        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
-        var time = new FakeTimeProvider(Start);
-        var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
-        await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        // Arrange: a task due in 30 s; the worker's claim of its queue list finds nothing ready.
+        await using var sut = await Sut.StartAsync();
+        var (server, storage, time) = (sut.Server, sut.Storage, sut.Time);
         IReadOnlyList<string> queues = ["private", "q"];
         await storage.WaitForWorkAsync(queues, TimeSpan.Zero, CancellationToken.None); // consumes the subscription's own signal
         await storage.EnqueueAsync([TestSupport.Task() with { DueAt = Start.AddSeconds(30) }], CancellationToken.None);
@@ -49,11 +45,8 @@ public sealed class RedisWaitForWorkTests
     public async Task WaitForWorkAsync_RightAfterAClaimThatGotLessThanItAsked_SendsNothing()
     {
         // Arrange: one ready task and one due in 30 s; the claim asks for 8 and gets the ready one: the queues ran dry.
-        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
-        var time = new FakeTimeProvider(Start);
-        var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
-        await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await using var sut = await Sut.StartAsync();
+        var (server, storage, time) = (sut.Server, sut.Storage, sut.Time);
         IReadOnlyList<string> queues = ["private", "q"];
         await storage.EnqueueAsync([TestSupport.Task(), TestSupport.Task() with { DueAt = Start.AddSeconds(30) }], CancellationToken.None);
         var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(5) };
@@ -77,11 +70,8 @@ public sealed class RedisWaitForWorkTests
     {
         // Arrange: the last claim was of other queues, so it proves nothing about "q", which holds a ready task whose
         // wake-up message was consumed already.
-        await using var server = await RedisServer.StartAsync(new RedisServerOptions());
-        var time = new FakeTimeProvider(Start);
-        var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
-        await using var owned = (IAsyncDisposable)storage;
-        await storage.InitializeAsync(CancellationToken.None);
+        await using var sut = await Sut.StartAsync();
+        var (storage, time) = (sut.Storage, sut.Time);
         await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None);
         await storage.WaitForWorkAsync(["q"], TimeSpan.Zero, CancellationToken.None); // consumes the pending signals
         Assert.Empty(await storage.ClaimAsync(
@@ -92,6 +82,33 @@ public sealed class RedisWaitForWorkTests
 
         // Assert
         Assert.Equal(Start, time.GetUtcNow());
+    }
+
+    /// <summary>A Redis server of the test's own (so its command counts are the test's alone) and an engine on a fake clock.</summary>
+    private sealed class Sut : IAsyncDisposable
+    {
+        private Sut(RedisServer server, IVigilStorage storage, FakeTimeProvider time) => (Server, Storage, Time) = (server, storage, time);
+
+        public RedisServer Server { get; }
+
+        public IVigilStorage Storage { get; }
+
+        public FakeTimeProvider Time { get; }
+
+        public static async Task<Sut> StartAsync()
+        {
+            var server = await RedisServer.StartAsync(new RedisServerOptions());
+            var time = new FakeTimeProvider(Start);
+            var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
+            await storage.InitializeAsync(CancellationToken.None);
+            return new Sut(server, storage, time);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await ((IAsyncDisposable)Storage).DisposeAsync();
+            await Server.DisposeAsync();
+        }
     }
 
     /// <summary>How many scripts Redis has run (<c>EVALSHA</c> and <c>EVAL</c> calls).</summary>

@@ -46,18 +46,11 @@ internal static partial class LuaScripts
     /// Whether work may be ready (read only): returns 1 when a task is queued, due, or under an expired lease;
     /// otherwise the next due or lease-expiry time in µs, or 0 when there is none.
     /// </summary>
-    public const string Ready = Header + """
+    public const string Ready = Header + NextDue + """
         if redis.call('ZCARD', K .. ':i:queued') > 0 then return 1 end
-        local next = nil
-        for _, z in ipairs({D, L}) do
-          local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
-          if first[2] then
-            local t = tonumber(first[2])
-            if t <= now then return 1 end
-            if not next or t < next then next = t end
-          end
-        end
-        if next then return str(next) end
-        return 0
+        local next = nextDue()
+        if not next then return 0 end
+        if next <= now then return 1 end
+        return str(next)
         """;
 }

@@ -88,7 +88,7 @@ internal static partial class LuaScripts
     /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
     /// worker asking for its private queue first, then its shared queues, would otherwise pay one per queue.
     /// </remarks>
-    public const string Claim = Header + ZOps + Stats + Promote + """
+    public const string Claim = Header + ZOps + Stats + Promote + NextDue + """
         local worker, le, max = ARGV[8], ARGV[9], tonumber(ARGV[10])
         local out = {}
         local n = 0
@@ -177,13 +177,8 @@ internal static partial class LuaScripts
         local next = nil
         for qi = 11, #ARGV do
           useQueue(ARGV[qi])
-          for _, z in ipairs({D, L}) do
-            local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
-            if first[2] then
-              local t = tonumber(first[2])
-              if not next or t < next then next = t end
-            end
-          end
+          local t = nextDue()
+          if t and (not next or t < next) then next = t end
         end
         out[#out + 1] = next and str(next) or '0'
         return out

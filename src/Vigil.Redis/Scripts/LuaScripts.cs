@@ -206,6 +206,25 @@ internal static partial class LuaScripts
 
         """;
 
+    /// <summary>
+    /// <c>nextDue()</c>: when the first delayed task or lease of the current queue (see <c>useQueue</c>) falls due, in µs,
+    /// or nil when it has neither.
+    /// </summary>
+    private const string NextDue = """
+        local function nextDue()
+          local next = nil
+          for _, z in ipairs({D, L}) do
+            local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
+            if first[2] then
+              local t = tonumber(first[2])
+              if not next or t < next then next = t end
+            end
+          end
+          return next
+        end
+
+        """;
+
     /// <summary>Moving due delayed tasks into the stream (needs <see cref="ZOps"/>).</summary>
     private const string Promote = """
         local function ensureGroup()
