@@ -45,7 +45,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             {
                 Date = started.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 Quick = settings.Quick,
-                Machine = MachineProbe.Describe(redis.Version, nodeVersion),
+                Machine = MachineProbe.Describe(redis.Version, nodeVersion, settings.Worker.Flavor),
                 Workload = new WorkloadInfo(
                     settings.Tasks, settings.Runs, settings.SingleEnqueueTasks, settings.BatchSize, settings.LatencyTasks,
                     settings.IdleWindow.TotalSeconds, settings.Concurrency, settings.WorkerCounts, settings.ManyQueues, "bench.noop (no-op)"),
@@ -56,6 +56,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                 },
             };
             Progress.Step($"machine: {report.Machine.Cpu}, {report.Machine.Cores} cores, {report.Machine.MemoryGb} GB, {report.Machine.Os}; load {FormatLoad(report.Load.Before)}");
+            Progress.Step($"Vigil worker: {settings.Worker.Flavor} ({settings.Worker.FileName}{(settings.Worker.Prefix.Count > 0 ? " " + string.Join(' ', settings.Worker.Prefix) : "")})");
 
             var targets = settings.Engines
                 .Select<string, EngineTarget>(e => e == "sqlite" ? new SqliteTarget(temp.FullName) : new RedisTarget(redis))
@@ -351,7 +352,8 @@ internal sealed class BenchRunner(BenchSettings settings)
             };
 
     /// <summary>Whether this harness runs from a publish folder (<c>bin/publish</c>, as <c>bench/run</c> runs it).</summary>
-    private static bool IsPublished =>
+    /// <summary>Whether this harness runs from its publish folder (bench/run publishes it).</summary>
+    public static bool IsPublished =>
         Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)) == "publish";
 
     private static string? FindCli(string? repoRoot)

@@ -1,8 +1,12 @@
+using Vigil.Bench.Infrastructure;
+
 namespace Vigil.Bench;
 
 /// <summary>What one harness run does. Defaults are the full run of issue 5; <see cref="Quick"/> shrinks everything.</summary>
 internal sealed record BenchSettings
 {
+    private readonly WorkerBinary? _worker;
+
     /// <summary>The quick smoke-test mode: tiny N, one run, short idle window, no peers.</summary>
     public bool Quick { get; init; }
 
@@ -71,6 +75,13 @@ internal sealed record BenchSettings
     /// for profiling, not for the README.
     /// </summary>
     public string? TraceDirectory { get; init; }
+
+    /// <summary>The Vigil worker program (<c>--worker</c>): the Native AOT or the JIT build of bench/Vigil.Bench.Worker.</summary>
+    public WorkerBinary Worker
+    {
+        get => _worker ?? throw new InvalidOperationException("No Vigil worker program was chosen (--worker).");
+        init => _worker = value;
+    }
 
     /// <summary>Extra environment variables for every Vigil worker process (runtime knobs for experiments).</summary>
     public IReadOnlyDictionary<string, string> WorkerEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);

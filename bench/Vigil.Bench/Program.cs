@@ -1,16 +1,15 @@
 using System.CommandLine;
 using Spectre.Console;
 using Vigil.Bench;
-using Vigil.Bench.Worker;
+using Vigil.Bench.Infrastructure;
 
 // The Vigil benchmark harness. `bench/run` builds and runs it; see bench/README.md.
 //   Vigil.Bench [--quick] [--tasks N] [--runs R] [--engines sqlite,redis] [--no-peers] ...   the benchmark
-//   Vigil.Bench worker --storage sqlite:PATH|redis:HOST:PORT [--queues a,b] ...              a worker child process
+// Its workers are bench/Vigil.Bench.Worker processes (--worker picks the Native AOT or the JIT build).
 var defaults = new BenchSettings();
-if (Console.IsOutputRedirected && (args.Length == 0 || args[0] != "worker"))
+if (Console.IsOutputRedirected)
 {
-    // A log or a pipe has no width: give the tables room rather than Spectre's 80-column default. Not in a worker child
-    // process, whose measured footprint must not include the harness's console library.
+    // A log or a pipe has no width: give the tables room rather than Spectre's 80-column default.
     AnsiConsole.Profile.Width = 150;
 }
 
@@ -28,11 +27,12 @@ var redisServer = new Option<string>("--redis-server") { Description = "The redi
 var steps = new Option<string>("--steps") { Description = "Vigil steps to run, comma-separated: drain, observability, workers, queues, enqueue, latency (default: all; for profiling).", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllSteps) };
 var workerEnv = new Option<string[]>("--worker-env") { Description = "KEY=VALUE environment variable for every Vigil worker process (repeatable), e.g. DOTNET_TieredPGO=0.", AllowMultipleArgumentsPerToken = false };
 var trace = new Option<string?>("--trace-workers") { Description = "Folder where each worker process writes a CPU-sampling EventPipe trace (for profiling; slows the workers)." };
+var worker = new Option<string>("--worker") { Description = $"The Vigil worker program: {WorkerBinary.Choices}. auto = the Native AOT build when bench/run published it, else the JIT build.", DefaultValueFactory = _ => "auto" };
 var node = new Option<string>("--node") { Description = "The node executable (BullMQ peer).", DefaultValueFactory = _ => "node" };
 
 var root = new RootCommand("Vigil benchmark: drain and enqueue throughput, end-to-end latency, idle cost, observability overhead and scaling, per storage engine, beside BullMQ and Hangfire on the same Redis.")
 {
-    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace, steps, workerEnv,
+    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace, steps, workerEnv, worker,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -70,8 +70,22 @@ root.SetAction(async (parse, cancellationToken) =>
         environment[pair[..eq]] = pair[(eq + 1)..];
     }
 
+    var workerBinary = WorkerBinary.Resolve(parse.GetValue(worker)!, RepoPaths.FindRoot(), BenchRunner.IsPublished, out var workerError);
+    if (workerBinary is null)
+    {
+        Console.Error.WriteLine(workerError);
+        return 2;
+    }
+
+    if (parse.GetValue(trace) is not null && workerBinary.FileName != "dotnet")
+    {
+        Console.Error.WriteLine("--trace-workers needs a JIT worker (EventPipe traces come from the .NET runtime): add --worker jit.");
+        return 2;
+    }
+
     settings = settings with
     {
+        Worker = workerBinary,
         WorkerEnvironment = environment,
         Steps = new HashSet<string>(stepList, StringComparer.Ordinal),
         Tasks = parse.GetValue(tasks) ?? settings.Tasks,
@@ -96,5 +110,4 @@ root.SetAction(async (parse, cancellationToken) =>
     return await new BenchRunner(settings).RunAsync(cancellationToken);
 });
 
-root.Subcommands.Add(WorkerCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -11,12 +11,14 @@ internal static class BenchHarness
         get
         {
             var configuration = typeof(BenchHarness).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            var root = FindRoot();
-            var path = Path.Combine(root, "bench", "Vigil.Bench", "bin", configuration, "net10.0", "Vigil.Bench.dll");
+            var path = Path.Combine(RepoRoot, "bench", "Vigil.Bench", "bin", configuration, "net10.0", "Vigil.Bench.dll");
             Assert.True(File.Exists(path), $"The harness is not built at {path}.");
             return path;
         }
     }
+
+    /// <summary>The checkout: the folder holding <c>Vigil.slnx</c> above this test's binaries.</summary>
+    public static string RepoRoot => FindRoot();
 
     /// <summary>Runs the harness with arguments and waits for it, within a bound.</summary>
     /// <param name="timeout">The longest the run may take; it is killed after that.</param>

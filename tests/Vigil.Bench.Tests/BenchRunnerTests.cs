@@ -29,7 +29,7 @@ public sealed class BenchRunnerTests : IDisposable
         Assert.Equal("quick mode", root.GetProperty("peers").GetProperty("skipped").GetString());
 
         var machine = root.GetProperty("machine");
-        foreach (var name in new[] { "os", "cpu", "dotnet", "vigil", "redis" })
+        foreach (var name in new[] { "os", "cpu", "dotnet", "vigil", "redis", "worker" })
         {
             Assert.False(string.IsNullOrWhiteSpace(machine.GetProperty(name).GetString()), $"machine.{name} is empty");
         }
@@ -91,14 +91,53 @@ public sealed class BenchRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_UnknownEngine_ExitsWithUsageError()
+    public async Task RunAsync_NativeAotWorker_DrainsAndAnswersOnBothEngines()
+    {
+        // Arrange: the worker published Native AOT, as bench/run does (into this test's folder, not the checkout's bin/aot).
+        // Proves end to end that Vigil's libraries run trimmed and ahead-of-time compiled: storage engines, options
+        // binding from the environment, source-generated payload JSON, observability.
+        var output = Path.Combine(_temp.Path, "aot");
+        await using (var publish = ChildProcess.Start(
+            "dotnet",
+            ["publish", Path.Combine(BenchHarness.RepoRoot, "bench", "Vigil.Bench.Worker", "Vigil.Bench.Worker.csproj"), "-c", "Release", "-o", output, "-nologo", "-v", "quiet", "-clp:ErrorsOnly"]))
+        {
+            var published = await publish.WaitForExitAsync(TimeSpan.FromMinutes(8));
+            Assert.True(published == 0, $"dotnet publish (Native AOT) exited with {published}.\n{publish.StandardOutput}\n{publish.StandardError}");
+        }
+
+        var worker = Path.Combine(output, "Vigil.Bench.Worker");
+        Assert.True(File.Exists(worker), $"No native worker at {worker}.");
+
+        // Act: a Vigil setting from the environment reaches the AOT worker's options binder (a malformed one would stop it).
+        var (exitCode, stdout, stderr) = await BenchHarness.RunAsync(
+            TimeSpan.FromMinutes(5), "--quick", "--steps", "drain,latency", "--worker", worker, "--worker-env", "Vigil__HeartbeatInterval=00:00:02", "--out", _temp.Path);
+
+        // Assert
+        Assert.True(exitCode == 0, $"The harness exited with {exitCode}.\n{stdout}\n{stderr}");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_temp.Path, "*.json"))));
+        var root = json.RootElement;
+        Assert.Empty(root.GetProperty("errors").EnumerateArray());
+        Assert.StartsWith("native", root.GetProperty("machine").GetProperty("worker").GetString(), StringComparison.Ordinal);
+        foreach (var engine in new[] { "sqlite", "redis" })
+        {
+            var e = root.GetProperty("engines").GetProperty(engine);
+            AssertPositive(e, "drainTasksPerSec");
+            Assert.Equal(0, e.GetProperty("latency").GetProperty("missed").GetInt32());
+            AssertPositive(e.GetProperty("latency"), "p50Ms");
+        }
+    }
+
+    [Theory]
+    [InlineData("--engines", "postgres", "--engines 'postgres' is invalid")]
+    [InlineData("--worker", "/nonexistent/worker", "--worker '/nonexistent/worker' is invalid: no such file")]
+    public async Task RunAsync_InvalidOption_ExitsWithUsageErrorAndWritesNothing(string option, string value, string message)
     {
         // Act
-        var (exitCode, _, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(1), "--quick", "--engines", "postgres", "--out", _temp.Path);
+        var (exitCode, _, stderr) = await BenchHarness.RunAsync(TimeSpan.FromMinutes(1), "--quick", option, value, "--out", _temp.Path);
 
         // Assert
         Assert.Equal(2, exitCode);
-        Assert.Contains("--engines 'postgres' is invalid", stderr, StringComparison.Ordinal);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_temp.Path));
     }
 

@@ -49,24 +49,6 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts this harness again as a child process with other arguments (the worker and helper modes).</summary>
-    /// <param name="arguments">The arguments after the program.</param>
-    /// <param name="environment">Extra environment variables.</param>
-    /// <returns>The started child.</returns>
-    public static ChildProcess StartSelf(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("The harness cannot tell its own executable path.");
-        var list = new List<string>();
-        if (string.Equals(Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            // Started as `dotnet Vigil.Bench.dll`: start the children the same way.
-            list.Add(typeof(ChildProcess).Assembly.Location);
-        }
-
-        list.AddRange(arguments);
-        return Start(host, list, workingDirectory: null, environment);
-    }
-
     /// <summary>Starts a process.</summary>
     /// <param name="fileName">The executable.</param>
     /// <param name="arguments">Its arguments.</param>

@@ -9,8 +9,9 @@ internal static class MachineProbe
     /// <summary>Reads the machine's description.</summary>
     /// <param name="redisVersion">The Redis server's version.</param>
     /// <param name="nodeVersion">Node's version, when the peers run.</param>
+    /// <param name="worker">How the Vigil worker program was compiled (Native AOT, JIT).</param>
     /// <returns>The description.</returns>
-    public static MachineInfo Describe(string redisVersion, string? nodeVersion)
+    public static MachineInfo Describe(string redisVersion, string? nodeVersion, string worker)
     {
         var cpu = ReadFirst("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString();
         var memKb = ReadFirst("/proc/meminfo", "MemTotal")?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
@@ -25,7 +26,8 @@ internal static class MachineProbe
             vigil,
             redisVersion,
             nodeVersion,
-            Environment.MachineName);
+            Environment.MachineName,
+            worker);
     }
 
     private static string? ReadFirst(string file, string key)

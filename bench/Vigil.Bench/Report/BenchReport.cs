@@ -41,7 +41,7 @@ internal sealed class BenchReport
 
 /// <summary>The machine and versions.</summary>
 internal sealed record MachineInfo(
-    string Os, string Cpu, int Cores, double MemoryGb, string Dotnet, string Vigil, string Redis, string? Node, string Host);
+    string Os, string Cpu, int Cores, double MemoryGb, string Dotnet, string Vigil, string Redis, string? Node, string Host, string Worker);
 
 /// <summary>The workload parameters.</summary>
 internal sealed record WorkloadInfo(

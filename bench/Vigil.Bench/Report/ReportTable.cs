@@ -58,7 +58,7 @@ internal static class ReportTable
 
         var load = string.Join(" ", report.Load.Before.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)));
         AnsiConsole.MarkupLineInterpolated(
-            $"[grey]{report.Machine.Cpu}, {report.Machine.Cores} cores, {report.Machine.MemoryGb} GB; {report.Machine.Os}; {report.Machine.Dotnet}; Vigil {report.Machine.Vigil}; Redis {report.Machine.Redis}{(report.Machine.Node is null ? "" : "; Node " + report.Machine.Node)}; load before {load}; {report.DurationSeconds:F0} s[/]");
+            $"[grey]{report.Machine.Cpu}, {report.Machine.Cores} cores, {report.Machine.MemoryGb} GB; {report.Machine.Os}; {report.Machine.Dotnet}; Vigil {report.Machine.Vigil} (worker {report.Machine.Worker}); Redis {report.Machine.Redis}{(report.Machine.Node is null ? "" : "; Node " + report.Machine.Node)}; load before {load}; {report.DurationSeconds:F0} s[/]");
         if (bull?.Setup is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[grey]{bull.Name}: {bull.Setup}[/]");

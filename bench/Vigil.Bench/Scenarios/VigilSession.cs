@@ -30,7 +30,10 @@ internal sealed class VigilSession : IAsyncDisposable
     /// <returns>The session.</returns>
     public static async Task<VigilSession> OpenAsync(string storage, CancellationToken cancellationToken)
     {
-        var services = VigilWiring.BuildClient(storage);
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        BenchStorage.Use(collection.AddVigil(o => o.RunWorker = false), storage);
+        var services = collection.BuildServiceProvider();
         try
         {
             var session = new VigilSession(services);

@@ -48,6 +48,9 @@ internal sealed class VigilSteps(BenchSettings settings)
     /// <summary>The built-in no-op handler of <c>vigil worker</c>.</summary>
     private const string CliNoopType = "demo.noop";
 
+    // The task type of the benchmark worker's handler (bench/Vigil.Bench.Worker, BenchHandler.TaskType).
+    private const string BenchTaskType = "bench.noop";
+
     /// <summary>
     /// Enqueues N no-op tasks in batches, then starts <paramref name="workers"/> worker processes and times them until
     /// the storage holds no unfinished task of the bench queues; checks that the statistics count N succeeded.
@@ -68,7 +71,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         var storage = await target.FreshAsync($"drain-w{workers}-q{queueCount}-{(observability ? "on" : "off")}{(cliPath is null ? "" : "-cli")}");
         string[] queues = queueCount == 1 ? ["bench"] : [.. Enumerable.Range(0, queueCount).Select(i => $"bench{i}")];
         await using var session = await VigilSession.OpenAsync(storage, cancellationToken);
-        var taskType = cliPath is null ? BenchHandler.TaskType : CliNoopType;
+        var taskType = cliPath is null ? BenchTaskType : CliNoopType;
 
         var batchRate = await EnqueueBatchesAsync(session.Client, queues, settings.Tasks, taskType, cancellationToken);
 
@@ -81,7 +84,7 @@ internal sealed class VigilSteps(BenchSettings settings)
             for (var w = 0; w < workers; w++)
             {
                 children.Add(cliPath is null
-                    ? ChildProcess.StartSelf(WorkerArguments(storage, queues, observability), WorkerEnvironment())
+                    ? settings.Worker.Start(WorkerArguments(storage, queues, observability), WorkerEnvironment())
                     : StartCli(cliPath, CliWorkerArguments(storage, queues)));
             }
 
@@ -162,14 +165,14 @@ internal sealed class VigilSteps(BenchSettings settings)
         var warmup = new EnqueueOptions { Queue = "warmup" };
         for (var i = 0; i < 50; i++)
         {
-            await session.Client.EnqueueJsonAsync(BenchHandler.TaskType, "{}", warmup, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTaskType, "{}", warmup, cancellationToken);
         }
 
         var options = new EnqueueOptions { Queue = "bench" };
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < settings.SingleEnqueueTasks; i++)
         {
-            await session.Client.EnqueueJsonAsync(BenchHandler.TaskType, "{}", options, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTaskType, "{}", options, cancellationToken);
         }
 
         return settings.SingleEnqueueTasks / Seconds(start, Stopwatch.GetTimestamp());
@@ -187,7 +190,7 @@ internal sealed class VigilSteps(BenchSettings settings)
     {
         var storage = await target.FreshAsync("idle-latency");
         await using var session = await VigilSession.OpenAsync(storage, cancellationToken);
-        await using var worker = ChildProcess.StartSelf(WorkerArguments(storage, ["bench"], observability: true), WorkerEnvironment());
+        await using var worker = settings.Worker.Start(WorkerArguments(storage, ["bench"], observability: true), WorkerEnvironment());
         var ready = await worker.WaitForLineAsync("ready ", StartTimeout, cancellationToken);
         var pid = int.Parse(ready.Split(' ')[2], CultureInfo.InvariantCulture);
 
@@ -197,7 +200,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         var options = new EnqueueOptions { Queue = "bench" };
         for (var i = 0; i < 20; i++)
         {
-            await session.Client.EnqueueJsonAsync(BenchHandler.TaskType, "{}", options, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTaskType, "{}", options, cancellationToken);
         }
 
         await Task.Delay(settings.Settle, cancellationToken);
@@ -207,7 +210,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         {
             var payload = string.Create(CultureInfo.InvariantCulture, $"{{\"i\":{i}}}");
             var sent = Stopwatch.GetTimestamp();
-            await session.Client.EnqueueJsonAsync(BenchHandler.TaskType, payload, options, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTaskType, payload, options, cancellationToken);
             try
             {
                 var line = await worker.WaitForLineAsync(
@@ -343,7 +346,7 @@ internal sealed class VigilSteps(BenchSettings settings)
 
     private string[] WorkerArguments(string storage, IReadOnlyList<string> queues, bool observability) =>
     [
-        "worker", "--storage", storage, "--queues", string.Join(',', queues),
+        "--storage", storage, "--queues", string.Join(',', queues),
         "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
         "--observability", observability ? "on" : "off",
     ];

@@ -122,7 +122,7 @@ internal sealed class AlertDispatcher : IDisposable
         try
         {
             await _storage.PublishEventAsync(
-                new VigilEvent { Kind = "alert", Data = JsonSerializer.Serialize(alert), At = alert.At },
+                new VigilEvent { Kind = "alert", Data = JsonSerializer.Serialize(alert, AlertJsonContext.Default.VigilAlert), At = alert.At },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization.Metadata;
+using Vigil.Serialization;
 using Vigil.Storage;
 using Vigil.Tasks;
 
@@ -17,6 +19,8 @@ public interface IVigilClient
     /// <exception cref="ArgumentException">A name, option or the payload size is invalid (the message says which and why).</exception>
     /// <exception cref="PayloadTooLargeException">The payload exceeds <see cref="VigilOptions.MaxPayloadBytes"/>.</exception>
     /// <exception cref="StorageUnavailableException">The storage did not store the task.</exception>
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     ValueTask<string> EnqueueAsync<TPayload>(
         string type, TPayload payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default);
 

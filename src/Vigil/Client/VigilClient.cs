@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,8 @@ internal sealed partial class VigilClient : IVigilClient
         _logger = logger;
     }
 
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     public ValueTask<string> EnqueueAsync<TPayload>(string type, TPayload payload, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
     {
         TaskNames.ThrowIfInvalidType(type, nameof(type));

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -20,7 +21,7 @@ namespace Vigil.DependencyInjection;
 /// reports it at start-up together with the options' own validation, every problem in one exception.</para>
 /// </remarks>
 /// <typeparam name="TOptions">The options class.</typeparam>
-internal sealed class OptionsSectionBinder<TOptions> : IConfigureOptions<TOptions>
+internal sealed class OptionsSectionBinder<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions> : IConfigureOptions<TOptions>
     where TOptions : class, new()
 {
     private static readonly Dictionary<string, PropertyInfo> Settings = typeof(TOptions)
@@ -78,6 +79,11 @@ internal sealed class OptionsSectionBinder<TOptions> : IConfigureOptions<TOption
         Failures.AddOrUpdate(options, failures);
     }
 
+    // Every Vigil options property is a string, bool, number, TimeSpan, DateTimeOffset or Uri (or a nullable one), or the
+    // IList<string> handled above: the binder converts those with their built-in TypeConverter, which needs neither members
+    // that trimming removes nor code generated at run time. (The warnings are for complex types and collections.)
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Options properties are primitives, TimeSpan, DateTimeOffset or Uri: converted without reflection over unreferenced members.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Options properties are primitives, TimeSpan, DateTimeOffset or Uri: no generic instantiation at run time.")]
     private static string? Bind(TOptions options, IConfigurationSection child)
     {
         if (!Settings.TryGetValue(child.Key, out var property))

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -8,7 +9,7 @@ namespace Vigil.DependencyInjection;
 /// reloads (an edited <c>appsettings.json</c>), so thresholds read through a monitor follow it without a restart.
 /// </summary>
 /// <typeparam name="TOptions">The options class.</typeparam>
-internal sealed class OptionsSectionChangeTokenSource<TOptions>(IEnumerable<IConfigureOptions<TOptions>> configurations) : IOptionsChangeTokenSource<TOptions>
+internal sealed class OptionsSectionChangeTokenSource<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IEnumerable<IConfigureOptions<TOptions>> configurations) : IOptionsChangeTokenSource<TOptions>
     where TOptions : class, new()
 {
     private readonly IReadOnlyList<Microsoft.Extensions.Configuration.IConfiguration> _sources =

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Vigil.DependencyInjection;
@@ -10,7 +11,7 @@ namespace Vigil.DependencyInjection;
 /// </summary>
 /// <typeparam name="TOptions">The options class.</typeparam>
 /// <typeparam name="TValidator">The options' own validator.</typeparam>
-internal sealed class SectionOptionsValidator<TOptions, TValidator>(TValidator inner) : IValidateOptions<TOptions>
+internal sealed class SectionOptionsValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, TValidator>(TValidator inner) : IValidateOptions<TOptions>
     where TOptions : class, new()
     where TValidator : class, IValidateOptions<TOptions>
 {

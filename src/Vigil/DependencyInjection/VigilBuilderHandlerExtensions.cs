@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil;
 using Vigil.Handlers;
+using Vigil.Serialization;
 using Vigil.Tasks;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -24,7 +26,9 @@ public static class VigilBuilderHandlerExtensions
     /// <param name="serializerOptions">How to read the payload; <see langword="null"/> for the web defaults.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not a valid task type name.</exception>
-    public static IVigilBuilder AddHandler<THandler, TPayload>(this IVigilBuilder builder, string type, JsonSerializerOptions? serializerOptions = null)
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
+    public static IVigilBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TPayload>(this IVigilBuilder builder, string type, JsonSerializerOptions? serializerOptions = null)
         where THandler : class, ITaskHandler<TPayload> =>
         Add<THandler>(builder, type, HandlerRegistration.ForHandler<THandler, TPayload>(type, null, serializerOptions));
 
@@ -35,7 +39,7 @@ public static class VigilBuilderHandlerExtensions
     /// <param name="type">The task type name.</param>
     /// <param name="payloadTypeInfo">The payload's JSON metadata.</param>
     /// <returns>The builder.</returns>
-    public static IVigilBuilder AddHandler<THandler, TPayload>(this IVigilBuilder builder, string type, JsonTypeInfo<TPayload> payloadTypeInfo)
+    public static IVigilBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TPayload>(this IVigilBuilder builder, string type, JsonTypeInfo<TPayload> payloadTypeInfo)
         where THandler : class, ITaskHandler<TPayload>
     {
         ArgumentNullException.ThrowIfNull(payloadTypeInfo);
@@ -50,7 +54,9 @@ public static class VigilBuilderHandlerExtensions
     /// <param name="type">The task type name.</param>
     /// <param name="serializerOptions">How to read the payload and write the result; <see langword="null"/> for the web defaults.</param>
     /// <returns>The builder.</returns>
-    public static IVigilBuilder AddHandler<THandler, TPayload, TResult>(this IVigilBuilder builder, string type, JsonSerializerOptions? serializerOptions = null)
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
+    public static IVigilBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TPayload, TResult>(this IVigilBuilder builder, string type, JsonSerializerOptions? serializerOptions = null)
         where THandler : class, ITaskHandler<TPayload, TResult> =>
         Add<THandler>(builder, type, HandlerRegistration.ForHandler<THandler, TPayload, TResult>(type, null, null, serializerOptions));
 
@@ -63,7 +69,7 @@ public static class VigilBuilderHandlerExtensions
     /// <param name="payloadTypeInfo">The payload's JSON metadata.</param>
     /// <param name="resultTypeInfo">The result's JSON metadata.</param>
     /// <returns>The builder.</returns>
-    public static IVigilBuilder AddHandler<THandler, TPayload, TResult>(
+    public static IVigilBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TPayload, TResult>(
         this IVigilBuilder builder, string type, JsonTypeInfo<TPayload> payloadTypeInfo, JsonTypeInfo<TResult> resultTypeInfo)
         where THandler : class, ITaskHandler<TPayload, TResult>
     {
@@ -79,6 +85,8 @@ public static class VigilBuilderHandlerExtensions
     /// <param name="handler">The handler; services come from <see cref="TaskContext.Services"/> (the attempt's scope).</param>
     /// <param name="serializerOptions">How to read the payload; <see langword="null"/> for the web defaults.</param>
     /// <returns>The builder.</returns>
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     public static IVigilBuilder AddHandler<TPayload>(
         this IVigilBuilder builder, string type, Func<TPayload, TaskContext, ValueTask> handler, JsonSerializerOptions? serializerOptions = null)
     {
@@ -109,6 +117,8 @@ public static class VigilBuilderHandlerExtensions
     /// <param name="handler">The handler.</param>
     /// <param name="serializerOptions">How to read the payload and write the result; <see langword="null"/> for the web defaults.</param>
     /// <returns>The builder.</returns>
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     public static IVigilBuilder AddHandler<TPayload, TResult>(
         this IVigilBuilder builder, string type, Func<TPayload, TaskContext, ValueTask<TResult>> handler, JsonSerializerOptions? serializerOptions = null)
     {
@@ -178,7 +188,7 @@ public static class VigilBuilderHandlerExtensions
         });
     }
 
-    private static IVigilBuilder Add<THandler>(IVigilBuilder builder, string type, HandlerRegistration registration)
+    private static IVigilBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(IVigilBuilder builder, string type, HandlerRegistration registration)
         where THandler : class
     {
         Add(builder, type, registration);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ internal static class VigilOptionsRegistration
     /// <typeparam name="TOptions">The options class.</typeparam>
     /// <typeparam name="TValidator">Its validator.</typeparam>
     /// <param name="services">The services.</param>
-    public static void Add<TOptions, TValidator>(IServiceCollection services)
+    public static void Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(IServiceCollection services)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -9,6 +8,7 @@ using Vigil.DependencyInjection;
 using Vigil.Handlers;
 using Vigil.Hosting;
 using Vigil.Maintenance;
+using Vigil.Probes;
 using Vigil.Processing;
 using Vigil.Tasks;
 using Vigil.Telemetry;
@@ -78,7 +78,7 @@ public static class VigilServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VigilWorkerHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>());
 
-        builder.AddHandler<JsonElement>(TaskNames.ProbeTaskType, static (_, _) => ValueTask.CompletedTask);
+        builder.AddHandler(TaskNames.ProbeTaskType, static (_, _) => ValueTask.CompletedTask, ProbeJsonContext.Default.JsonElement);
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,7 +85,7 @@ internal sealed class HandlerRegistration
         var effective = options ?? VigilJson.Options;
         return json =>
         {
-            var payload = typeInfo is null ? JsonSerializer.Deserialize<TPayload>(json, effective) : JsonSerializer.Deserialize(json, typeInfo);
+            var payload = typeInfo is null ? DeserializeWithReflection<TPayload>(json, effective) : JsonSerializer.Deserialize(json, typeInfo);
 
             // A JSON null would reach a handler that expects an object as a NullReferenceException, retried until dead:
             // refuse it here, where the message can say why.
@@ -95,6 +96,18 @@ internal sealed class HandlerRegistration
     private static Func<TResult, string?> CreateWriter<TResult>(JsonTypeInfo<TResult>? typeInfo, JsonSerializerOptions? options)
     {
         var effective = options ?? VigilJson.Options;
-        return result => typeInfo is null ? JsonSerializer.Serialize(result, effective) : JsonSerializer.Serialize(result, typeInfo);
+        return result => typeInfo is null ? SerializeWithReflection(result, effective) : JsonSerializer.Serialize(result, typeInfo);
     }
+
+    // Without a JsonTypeInfo only: the AddHandler overloads that register so carry RequiresUnreferencedCode and
+    // RequiresDynamicCode themselves, so an application that trims or compiles ahead of time was warned where it called them.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only through AddHandler overloads marked RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only through AddHandler overloads marked RequiresDynamicCode.")]
+    private static TPayload? DeserializeWithReflection<TPayload>(string json, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<TPayload>(json, options);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only through AddHandler overloads marked RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only through AddHandler overloads marked RequiresDynamicCode.")]
+    private static string SerializeWithReflection<TResult>(TResult result, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(result, options);
 }

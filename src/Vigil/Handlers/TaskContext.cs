@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
+using Vigil.Serialization;
 
 namespace Vigil.Handlers;
 
@@ -47,5 +49,7 @@ public abstract class TaskContext
     /// <param name="method">The client method name the browser listens on.</param>
     /// <param name="data">The data.</param>
     /// <returns>A task that completes when the event is published.</returns>
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     public abstract ValueTask SendToGroupAsync<T>(string group, string method, T data);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -158,7 +159,7 @@ public static class VigilObservabilityBuilderExtensions
             sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<VigilHealthReporter>(), sp.GetService<IVigilWorker>()));
     }
 
-    private static void AddOptions<TOptions, TValidator>(IServiceCollection services, Action<TOptions>? configure)
+    private static void AddOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(IServiceCollection services, Action<TOptions>? configure)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>
     {

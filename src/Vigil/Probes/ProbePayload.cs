@@ -15,7 +15,7 @@ internal static class ProbePayload
     public static string Create(string target, TimeSpan deadline, string sentinel) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"target\":{JsonSerializer.Serialize(target)},\"deadlineMs\":{(long)deadline.TotalMilliseconds},\"sentinel\":{JsonSerializer.Serialize(sentinel)}}}");
+            $"{{\"target\":\"{JsonEncodedText.Encode(target)}\",\"deadlineMs\":{(long)deadline.TotalMilliseconds},\"sentinel\":\"{JsonEncodedText.Encode(sentinel)}\"}}");
 
     /// <summary>Reads the deadline of a probe payload, or <paramref name="fallback"/> when it has none.</summary>
     public static TimeSpan ReadDeadline(string payload, TimeSpan fallback)

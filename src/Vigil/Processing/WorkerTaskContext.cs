@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Vigil.Handlers;
@@ -56,6 +57,8 @@ internal sealed partial class WorkerTaskContext : TaskContext
         return PublishAsync(new VigilEvent { Kind = "task.progress", TaskId = TaskId, Data = data, At = _timeProvider.GetUtcNow() });
     }
 
+    [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     public override ValueTask SendToGroupAsync<T>(string group, string method, T data)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);

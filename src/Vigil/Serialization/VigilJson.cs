@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Vigil.Client;
 
 namespace Vigil.Serialization;
@@ -68,8 +70,20 @@ internal static class VigilJson
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        options.MakeReadOnly(populateMissingResolver: true);
+        // Payload types without source-generated metadata are read by reflection, as System.Text.Json does by default. A
+        // Native AOT application turns reflection off (the trimmer then removes that branch) and passes JsonTypeInfo; a
+        // type it forgot fails with System.Text.Json's NotSupportedException naming the type.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault ? CreateReflectionResolver() : JsonTypeInfoResolver.Combine(),
+        };
+        options.MakeReadOnly();
         return options;
     }
+
+    // Called only when the System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault feature switch is on; a trimmed or
+    // Native AOT application turns it off, and the trimmer removes the call.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Guarded by the JsonSerializer.IsReflectionEnabledByDefault feature switch.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Guarded by the JsonSerializer.IsReflectionEnabledByDefault feature switch.")]
+    private static DefaultJsonTypeInfoResolver CreateReflectionResolver() => new();
 }

@@ -6,8 +6,8 @@ using Vigil.Telemetry;
 
 namespace Vigil.Bench.Worker;
 
-/// <summary>The one place where the harness configures Vigil: a worker host, and an enqueue-only client.</summary>
-internal static class VigilWiring
+/// <summary>The one place where the benchmark configures its Vigil worker.</summary>
+internal static class WorkerWiring
 {
     /// <summary>Adds a Vigil worker to a host's services, the way an application (or <c>vigil worker</c>) does.</summary>
     /// <param name="services">The host's services.</param>
@@ -33,8 +33,10 @@ internal static class VigilWiring
                 o.HeartbeatInterval = TimeSpan.FromMinutes(10);
             }
         });
-        UseStorage(vigil, storage);
-        vigil.AddHandler<BenchHandler, BenchPayload>(BenchHandler.TaskType);
+        BenchStorage.Use(vigil, storage);
+
+        // Source-generated payload metadata: a Native AOT worker has no reflection-based JSON.
+        vigil.AddHandler<BenchHandler, BenchPayload>(BenchHandler.TaskType, BenchJsonContext.Default.BenchPayload);
 
         if (observability)
         {
@@ -61,34 +63,6 @@ internal static class VigilWiring
                     .SetSampler(new AlwaysOnSampler())
                     .AddProcessor(new BatchActivityExportProcessor(new NullExporter<System.Diagnostics.Activity>())));
             }
-        }
-    }
-
-    /// <summary>Builds an enqueue-only Vigil (no worker) for the harness's own client.</summary>
-    /// <param name="storage"><c>sqlite:PATH</c> or <c>redis:HOST:PORT</c>.</param>
-    /// <returns>The service provider; the caller disposes it.</returns>
-    public static ServiceProvider BuildClient(string storage)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        var vigil = services.AddVigil(o => o.RunWorker = false);
-        UseStorage(vigil, storage);
-        return services.BuildServiceProvider();
-    }
-
-    private static void UseStorage(IVigilBuilder vigil, string storage)
-    {
-        if (storage.StartsWith("sqlite:", StringComparison.Ordinal))
-        {
-            vigil.UseSqlite(storage["sqlite:".Length..]);
-        }
-        else if (storage.StartsWith("redis:", StringComparison.Ordinal))
-        {
-            vigil.UseRedis(storage["redis:".Length..]);
-        }
-        else
-        {
-            throw new ArgumentException($"Storage '{storage}' is invalid: use sqlite:PATH or redis:HOST:PORT.", nameof(storage));
         }
     }
 }
