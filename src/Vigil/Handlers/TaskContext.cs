@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Vigil.Serialization;
 
@@ -52,4 +53,16 @@ public abstract class TaskContext
     [RequiresUnreferencedCode(ReflectionJson.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionJson.DynamicCode)]
     public abstract ValueTask SendToGroupAsync<T>(string group, string method, T data);
+
+    /// <summary>
+    /// Sends a message to a SignalR group of browsers (event <c>group.message</c>), serialized with source-generated
+    /// metadata: the trimming and Native AOT friendly overload.
+    /// </summary>
+    /// <typeparam name="T">The data type.</typeparam>
+    /// <param name="group">The group name.</param>
+    /// <param name="method">The client method name the browser listens on.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="dataTypeInfo">The data's JSON metadata.</param>
+    /// <returns>A task that completes when the event is published.</returns>
+    public abstract ValueTask SendToGroupAsync<T>(string group, string method, T data, JsonTypeInfo<T> dataTypeInfo);
 }

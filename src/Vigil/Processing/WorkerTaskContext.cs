@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Vigil.Handlers;
 using Vigil.Realtime;
@@ -63,7 +64,19 @@ internal sealed partial class WorkerTaskContext : TaskContext
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
         ArgumentException.ThrowIfNullOrEmpty(method);
-        var payload = JsonSerializer.SerializeToElement(data, VigilJson.Options);
+        return PublishGroupMessageAsync(group, method, JsonSerializer.SerializeToElement(data, VigilJson.Options));
+    }
+
+    public override ValueTask SendToGroupAsync<T>(string group, string method, T data, JsonTypeInfo<T> dataTypeInfo)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentNullException.ThrowIfNull(dataTypeInfo);
+        return PublishGroupMessageAsync(group, method, JsonSerializer.SerializeToElement(data, dataTypeInfo));
+    }
+
+    private ValueTask PublishGroupMessageAsync(string group, string method, JsonElement payload)
+    {
         var json = JsonSerializer.Serialize(new GroupMessageData(method, payload), RealtimeJsonContext.Default.GroupMessageData);
         return PublishAsync(new VigilEvent { Kind = "group.message", TaskId = TaskId, Group = group, Data = json, At = _timeProvider.GetUtcNow() });
     }

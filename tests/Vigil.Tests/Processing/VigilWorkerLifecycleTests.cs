@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Vigil.Client;
+using Vigil.Handlers;
 using Vigil.Processing;
 using Vigil.Realtime;
 using Vigil.Tasks;
@@ -530,6 +531,35 @@ public class VigilWorkerLifecycleTests
 
         var state = Assert.Single(events, e => e.Kind == "task.state");
         Assert.Contains("\"state\":\"succeeded\"", state.Data);
+    }
+
+    [Fact]
+    public async Task SendToGroupAsync_WithTypeInfo_SerializesWithThatMetadata()
+    {
+        // Arrange: the source-generated metadata writes snake_case ("order_id"); reflection with web defaults would write "orderId".
+        await using var h = await VigilHarness.StartAsync(b => b.AddHandler(
+            "orders.pay",
+            async (OrderPayload order, TaskContext ctx) => await ctx.SendToGroupAsync("room-1", "orderPaid", new GroupOrder(order.Id), GroupJsonContext.Default.GroupOrder),
+            GroupJsonContext.Default.OrderPayload), storage: Kind);
+        var cursor = (await h.Storage.ReadEventsAsync(null, 100, CancellationToken.None)).Cursor;
+
+        // Act
+        var id = await h.Client.EnqueueAsync("orders.pay", new OrderPayload(7), GroupJsonContext.Default.OrderPayload);
+        await h.WaitForStateAsync(id, TaskState.Succeeded);
+        VigilEvent? group = null;
+        await h.WaitUntilAsync(() =>
+        {
+            var batch = h.Storage.ReadEventsAsync(cursor, 100, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            cursor = batch.Cursor;
+            group ??= batch.Events.FirstOrDefault(e => e.Kind == "group.message");
+            return group is not null;
+        }, "the group.message event arrives");
+
+        // Assert
+        Assert.Equal("room-1", group!.Group);
+        using var data = JsonDocument.Parse(group.Data!);
+        Assert.Equal("orderPaid", data.RootElement.GetProperty("method").GetString());
+        Assert.Equal(7, data.RootElement.GetProperty("data").GetProperty("order_id").GetInt32());
     }
 
     private static async Task<WorkerHeartbeat> WaitForHeartbeatAsync(VigilHarness h, Func<WorkerHeartbeat, bool> predicate)
