@@ -48,7 +48,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                 Machine = MachineProbe.Describe(redis.Version, nodeVersion, settings.Worker.Flavor),
                 Workload = new WorkloadInfo(
                     settings.Tasks, settings.Runs, settings.SingleEnqueueTasks, settings.BatchSize, settings.LatencyTasks,
-                    settings.IdleWindow.TotalSeconds, settings.Concurrency, settings.WorkerCounts, settings.ManyQueues, "bench.noop (no-op)"),
+                    settings.IdleWindow.TotalSeconds, settings.Concurrency, settings.WorkerCounts, settings.ManyQueues, "bench.noop (no-op)", settings.DrainPairs),
                 Load = new LoadInfo { Before = ProcStat.LoadAverage() },
                 Peers = new PeersResult
                 {
@@ -79,63 +79,66 @@ internal sealed class BenchRunner(BenchSettings settings)
                 {
                     var s = series[target.Name];
                     var tag = $"{target.Display} run {run}/{settings.Runs}";
-                    double? on = null, off = null;
-
-                    // Alternate the order of the paired drains so a drift in machine load does not favour one side.
-                    bool[] pair = run % 2 == 1 ? [true, false] : [false, true];
-                    foreach (var observability in pair.Where(o => settings.Steps.Contains(o ? "drain" : "observability")))
+                    for (var p = 0; p < settings.DrainPairs; p++)
                     {
-                        await StepAsync($"{tag}: drain {settings.Tasks:N0} tasks, 1 worker, observability {(observability ? "on" : "off")}", async () =>
+                        double? on = null, off = null;
+
+                        // Alternate the order of the paired drains so a drift in machine load does not favour one side.
+                        bool[] pair = (((run - 1) * settings.DrainPairs) + p) % 2 == 0 ? [true, false] : [false, true];
+                        foreach (var observability in pair.Where(o => settings.Steps.Contains(o ? "drain" : "observability")))
                         {
-                            var outcome = await steps.DrainAsync(target, 1, 1, observability, cancellationToken);
-                            if (observability)
+                            await StepAsync($"{tag}{(settings.DrainPairs > 1 ? $", pair {p + 1}/{settings.DrainPairs}" : "")}: drain {settings.Tasks:N0} tasks, 1 worker, observability {(observability ? "on" : "off")}", async () =>
                             {
-                                on = outcome.TasksPerSec;
-                                s.Add("drain", outcome.TasksPerSec, "tasks/s");
-                                s.Add("drainFromSpawn", outcome.FromSpawnTasksPerSec, "tasks/s");
-                                if (outcome.SteadyTasksPerSec > 0)
+                                var outcome = await steps.DrainAsync(target, 1, 1, observability, cancellationToken);
+                                if (observability)
                                 {
-                                    s.Add("drainSteady", outcome.SteadyTasksPerSec, "tasks/s");
+                                    on = outcome.TasksPerSec;
+                                    s.Add("drain", outcome.TasksPerSec, "tasks/s");
+                                    s.Add("drainFromSpawn", outcome.FromSpawnTasksPerSec, "tasks/s");
+                                    if (outcome.SteadyTasksPerSec > 0)
+                                    {
+                                        s.Add("drainSteady", outcome.SteadyTasksPerSec, "tasks/s");
+                                    }
+                                    s.Add("enqueueBatch", outcome.BatchEnqueueTasksPerSec, "tasks/s");
+                                    s.Add("cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
+                                    s.Add("cost.cores", outcome.WorkerCpuCores, "cores");
+                                    if (outcome.ServerCpuMicrosPerTask is { } server)
+                                    {
+                                        s.Add("cost.server", server, "µs/task");
+                                    }
+
+                                    commands[target.Name] = outcome.ServerCommands;
+                                    if (outcome.Runtime is { } rt)
+                                    {
+                                        s.Add("rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
+                                        s.Add("rt.workitems", (double)rt.WorkItems / settings.Tasks, "items/task");
+                                        s.Add("rt.jit", rt.JitMs, "ms");
+                                        s.Add("rt.gcpause", rt.GcPauseMs, "ms");
+                                        s.Add("rt.gen0", rt.Gen0, "GCs");
+                                        s.Add("rt.contention", rt.LockContentions * 1000.0 / settings.Tasks, "per 1k tasks");
+                                        Progress.Result(string.Create(CultureInfo.InvariantCulture,
+                                            $"worker runtime: {rt.AllocatedBytes / 1024.0 / settings.Tasks:F1} KB allocated/task, {(double)rt.WorkItems / settings.Tasks:F1} thread-pool items/task, JIT {rt.JitMs:F0} ms ({rt.JitMethods} methods), {rt.Gen0}/{rt.Gen1}/{rt.Gen2} GCs, pauses {rt.GcPauseMs:F0} ms, {rt.LockContentions} lock contentions"));
+                                    }
+                                    if (outcome.ServerCommands is { Count: > 0 } stats)
+                                    {
+                                        Progress.Result("redis per task: " + string.Join(", ", stats.Take(8).Select(c =>
+                                            string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.CallsPerTask:0.##}× {c.Value.MicrosPerTask:0.#} µs"))));
+                                    }
                                 }
-                                s.Add("enqueueBatch", outcome.BatchEnqueueTasksPerSec, "tasks/s");
-                                s.Add("cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
-                                s.Add("cost.cores", outcome.WorkerCpuCores, "cores");
-                                if (outcome.ServerCpuMicrosPerTask is { } server)
+                                else
                                 {
-                                    s.Add("cost.server", server, "µs/task");
+                                    off = outcome.TasksPerSec;
+                                    s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
                                 }
 
-                                commands[target.Name] = outcome.ServerCommands;
-                                if (outcome.Runtime is { } rt)
-                                {
-                                    s.Add("rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
-                                    s.Add("rt.workitems", (double)rt.WorkItems / settings.Tasks, "items/task");
-                                    s.Add("rt.jit", rt.JitMs, "ms");
-                                    s.Add("rt.gcpause", rt.GcPauseMs, "ms");
-                                    s.Add("rt.gen0", rt.Gen0, "GCs");
-                                    s.Add("rt.contention", rt.LockContentions * 1000.0 / settings.Tasks, "per 1k tasks");
-                                    Progress.Result(string.Create(CultureInfo.InvariantCulture,
-                                        $"worker runtime: {rt.AllocatedBytes / 1024.0 / settings.Tasks:F1} KB allocated/task, {(double)rt.WorkItems / settings.Tasks:F1} thread-pool items/task, JIT {rt.JitMs:F0} ms ({rt.JitMethods} methods), {rt.Gen0}/{rt.Gen1}/{rt.Gen2} GCs, pauses {rt.GcPauseMs:F0} ms, {rt.LockContentions} lock contentions"));
-                                }
-                                if (outcome.ServerCommands is { Count: > 0 } stats)
-                                {
-                                    Progress.Result("redis per task: " + string.Join(", ", stats.Take(8).Select(c =>
-                                        string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.CallsPerTask:0.##}× {c.Value.MicrosPerTask:0.#} µs"))));
-                                }
-                            }
-                            else
-                            {
-                                off = outcome.TasksPerSec;
-                                s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
-                            }
+                                return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
+                            });
+                        }
 
-                            return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
-                        });
-                    }
-
-                    if (on is { } a && off is { } b)
-                    {
-                        s.Add("overhead", (1 - (a / b)) * 100, "%");
+                        if (on is { } a && off is { } b)
+                        {
+                            s.Add("overhead", (1 - (a / b)) * 100, "%");
+                        }
                     }
 
                     foreach (var workers in settings.WorkerCounts.Where(w => w > 1 && settings.Steps.Contains("workers")))

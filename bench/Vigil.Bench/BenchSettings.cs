@@ -76,6 +76,13 @@ internal sealed record BenchSettings
     /// </summary>
     public string? TraceDirectory { get; init; }
 
+    /// <summary>
+    /// Observability-on/off drain pairs per run (default 3; their order alternates). One pair's ratio varies by ±10 % on a
+    /// shared 2-core machine while the overhead being measured is a few percent, so the overhead figure is the median of
+    /// runs × pairs ratios (9 by default); every on-drain also counts in the drain figure.
+    /// </summary>
+    public int DrainPairs { get; init; } = 3;
+
     /// <summary>The Vigil worker program (<c>--worker</c>): the Native AOT or the JIT build of bench/Vigil.Bench.Worker.</summary>
     public WorkerBinary Worker
     {
@@ -96,6 +103,7 @@ internal sealed record BenchSettings
         Quick = true,
         Tasks = 300,
         Runs = 1,
+        DrainPairs = 1,
         Peers = false,
         SingleEnqueueTasks = 100,
         LatencyTasks = 20,

@@ -27,12 +27,13 @@ var redisServer = new Option<string>("--redis-server") { Description = "The redi
 var steps = new Option<string>("--steps") { Description = "Vigil steps to run, comma-separated: drain, observability, workers, queues, enqueue, latency (default: all; for profiling).", DefaultValueFactory = _ => string.Join(',', BenchSettings.AllSteps) };
 var workerEnv = new Option<string[]>("--worker-env") { Description = "KEY=VALUE environment variable for every Vigil worker process (repeatable), e.g. DOTNET_TieredPGO=0.", AllowMultipleArgumentsPerToken = false };
 var trace = new Option<string?>("--trace-workers") { Description = "Folder where each worker process writes a CPU-sampling EventPipe trace (for profiling; slows the workers)." };
+var drainPairs = new Option<int?>("--drain-pairs") { Description = $"Observability on/off drain pairs per run (default {defaults.DrainPairs}); the overhead is the median of all pairs." };
 var worker = new Option<string>("--worker") { Description = $"The Vigil worker program: {WorkerBinary.Choices}. auto = the Native AOT build when bench/run published it, else the JIT build.", DefaultValueFactory = _ => "auto" };
 var node = new Option<string>("--node") { Description = "The node executable (BullMQ peer).", DefaultValueFactory = _ => "node" };
 
 var root = new RootCommand("Vigil benchmark: drain and enqueue throughput, end-to-end latency, idle cost, observability overhead and scaling, per storage engine, beside BullMQ and Hangfire on the same Redis.")
 {
-    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace, steps, workerEnv, worker,
+    quick, tasks, runs, engines, noPeers, latencyTasks, singleTasks, idleSeconds, concurrency, output, redisServer, node, trace, steps, workerEnv, worker, drainPairs,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -90,6 +91,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Steps = new HashSet<string>(stepList, StringComparer.Ordinal),
         Tasks = parse.GetValue(tasks) ?? settings.Tasks,
         Runs = parse.GetValue(runs) ?? settings.Runs,
+        DrainPairs = parse.GetValue(drainPairs) ?? settings.DrainPairs,
         Engines = engineList,
         Peers = settings.Peers && !parse.GetValue(noPeers),
         LatencyTasks = parse.GetValue(latencyTasks) ?? settings.LatencyTasks,
@@ -101,9 +103,9 @@ root.SetAction(async (parse, cancellationToken) =>
         Node = parse.GetValue(node)!,
         TraceDirectory = parse.GetValue(trace) is { } folder ? Path.GetFullPath(folder) : null,
     };
-    if (settings.Tasks < 1 || settings.Runs < 1 || settings.LatencyTasks < 1 || settings.SingleEnqueueTasks < 1 || settings.Concurrency < 1)
+    if (settings.Tasks < 1 || settings.Runs < 1 || settings.DrainPairs < 1 || settings.LatencyTasks < 1 || settings.SingleEnqueueTasks < 1 || settings.Concurrency < 1)
     {
-        Console.Error.WriteLine("--tasks, --runs, --latency-tasks, --single-tasks and --concurrency must be at least 1.");
+        Console.Error.WriteLine("--tasks, --runs, --drain-pairs, --latency-tasks, --single-tasks and --concurrency must be at least 1.");
         return 2;
     }
 

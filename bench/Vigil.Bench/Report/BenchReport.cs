@@ -46,7 +46,7 @@ internal sealed record MachineInfo(
 /// <summary>The workload parameters.</summary>
 internal sealed record WorkloadInfo(
     int Tasks, int Runs, int SingleEnqueueTasks, int BatchSize, int LatencyTasks, double IdleSeconds, int Concurrency,
-    IReadOnlyList<int> WorkerCounts, int QueueCount, string Handler);
+    IReadOnlyList<int> WorkerCounts, int QueueCount, string Handler, int DrainPairs);
 
 /// <summary>Machine load (1, 5, 15 minute averages).</summary>
 internal sealed class LoadInfo

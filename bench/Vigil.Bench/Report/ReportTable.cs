@@ -18,7 +18,7 @@ internal static class ReportTable
         var hangfire = report.Peers.Hangfire;
 
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"Vigil benchmark {report.Date}{(report.Quick ? " (quick mode: not meaningful)" : "")} — median (min–max) of {report.Workload.Runs} run(s)");
+            .Title($"Vigil benchmark {report.Date}{(report.Quick ? " (quick mode: not meaningful)" : "")} — median (min–max) of {report.Workload.Runs} run(s){(report.Workload.DrainPairs > 1 ? $"; 1-worker drains and the observability overhead: of {report.Workload.Runs * report.Workload.DrainPairs} on/off pairs" : "")}");
         table.AddColumn("figure");
         table.AddColumn(new TableColumn("Vigil SQLite").RightAligned());
         table.AddColumn(new TableColumn("Vigil Redis").RightAligned());
