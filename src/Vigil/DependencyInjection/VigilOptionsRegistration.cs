@@ -22,6 +22,14 @@ internal static class VigilOptionsRegistration
         where TValidator : class, IValidateOptions<TOptions>
     {
         services.AddOptions<TOptions>().ValidateOnStart();
+
+        // The options services of TOptions, closed: the same types and lifetimes as AddOptions' open generic registrations.
+        // A Native AOT application cannot close those ahead of time, so its runtime type loader would build each at start
+        // (~100 µs apiece); named here, the AOT compiler builds them. Measured with the AOT bench worker, everything on:
+        // options validation at start 7.2-7.6 -> 3.9-4.2 ms.
+        services.TryAddSingleton<IOptionsMonitor<TOptions>, OptionsMonitor<TOptions>>();
+        services.TryAddSingleton<IOptionsMonitorCache<TOptions>, OptionsCache<TOptions>>();
+        services.TryAddTransient<IOptionsFactory<TOptions>, OptionsFactory<TOptions>>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TOptions>, OptionsSectionBinder<TOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<TOptions>, OptionsSectionChangeTokenSource<TOptions>>());
         services.TryAddSingleton<TValidator>();
