@@ -12,7 +12,7 @@ namespace Vigil.Bench.Worker;
 internal sealed class BenchHandler : ITaskHandler<BenchPayload>
 {
     /// <summary>The task type.</summary>
-    public const string TaskType = "bench.noop";
+    public const string TaskType = BenchTask.Type;
 
     /// <inheritdoc/>
     public ValueTask HandleAsync(BenchPayload payload, TaskContext context)

@@ -8,6 +8,7 @@ using Vigil.Bench.Measurement;
 using Vigil.Bench.Peers;
 using Vigil.Bench.Report;
 using Vigil.Bench.Scenarios;
+using Vigil.Bench.Worker;
 
 namespace Vigil.Bench;
 
@@ -48,7 +49,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                 Machine = MachineProbe.Describe(redis.Version, nodeVersion, settings.Worker.Flavor),
                 Workload = new WorkloadInfo(
                     settings.Tasks, settings.Runs, settings.SingleEnqueueTasks, settings.BatchSize, settings.LatencyTasks,
-                    settings.IdleWindow.TotalSeconds, settings.Concurrency, settings.WorkerCounts, settings.ManyQueues, "bench.noop (no-op)", settings.DrainPairs),
+                    settings.IdleWindow.TotalSeconds, settings.Concurrency, settings.WorkerCounts, settings.ManyQueues, $"{BenchTask.Type} (no-op)", settings.DrainPairs),
                 Load = new LoadInfo { Before = ProcStat.LoadAverage() },
                 Peers = new PeersResult
                 {
@@ -355,7 +356,6 @@ internal sealed class BenchRunner(BenchSettings settings)
             };
 
     /// <summary>Whether this harness runs from a publish folder (<c>bin/publish</c>, as <c>bench/run</c> runs it).</summary>
-    /// <summary>Whether this harness runs from its publish folder (bench/run publishes it).</summary>
     public static bool IsPublished =>
         Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)) == "publish";
 

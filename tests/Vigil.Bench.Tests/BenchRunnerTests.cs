@@ -108,7 +108,7 @@ public sealed class BenchRunnerTests : IDisposable
         var worker = Path.Combine(output, "Vigil.Bench.Worker");
         Assert.True(File.Exists(worker), $"No native worker at {worker}.");
 
-        // Act: a Vigil setting from the environment reaches the AOT worker's options binder (a malformed one would stop it).
+        // Act: with a valid Vigil setting from the environment.
         var (exitCode, stdout, stderr) = await BenchHarness.RunAsync(
             TimeSpan.FromMinutes(5), "--quick", "--steps", "drain,latency", "--worker", worker, "--worker-env", "Vigil__HeartbeatInterval=00:00:02", "--out", _temp.Path);
 
@@ -125,6 +125,14 @@ public sealed class BenchRunnerTests : IDisposable
             Assert.Equal(0, e.GetProperty("latency").GetProperty("missed").GetInt32());
             AssertPositive(e.GetProperty("latency"), "p50Ms");
         }
+
+        // And a malformed one stops it at start with the key named: the AOT worker's options binder read it.
+        var badOut = Path.Combine(_temp.Path, "bad");
+        var (badExit, badStdout, badStderr) = await BenchHarness.RunAsync(
+            TimeSpan.FromMinutes(2), "--quick", "--engines", "redis", "--steps", "latency", "--worker", worker, "--worker-env", "Vigil__HeartbeatInterval=soon", "--out", badOut);
+        Assert.True(badExit == 1, $"The harness exited with {badExit}.\n{badStdout}\n{badStderr}");
+        using var bad = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(badOut, "*.json"))));
+        Assert.Contains(bad.RootElement.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("Vigil:HeartbeatInterval is 'soon'", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -45,8 +45,14 @@ internal sealed record WorkerBinary(string FileName, IReadOnlyList<string> Prefi
                 return null;
             }
 
-            return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
-                ? new WorkerBinary("dotnet", [path], $"JIT ({path})")
+            if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            {
+                return new WorkerBinary("dotnet", [path], $"JIT ({path})");
+            }
+
+            // An executable with its .dll beside it is a JIT build's app host; alone, a Native AOT binary.
+            return File.Exists(path + ".dll")
+                ? new WorkerBinary(path, [], $"JIT ({path})")
                 : new WorkerBinary(path, [], $"native ({path})");
         }
 

@@ -48,9 +48,6 @@ internal sealed class VigilSteps(BenchSettings settings)
     /// <summary>The built-in no-op handler of <c>vigil worker</c>.</summary>
     private const string CliNoopType = "demo.noop";
 
-    // The task type of the benchmark worker's handler (bench/Vigil.Bench.Worker, BenchHandler.TaskType).
-    private const string BenchTaskType = "bench.noop";
-
     /// <summary>
     /// Enqueues N no-op tasks in batches, then starts <paramref name="workers"/> worker processes and times them until
     /// the storage holds no unfinished task of the bench queues; checks that the statistics count N succeeded.
@@ -71,7 +68,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         var storage = await target.FreshAsync($"drain-w{workers}-q{queueCount}-{(observability ? "on" : "off")}{(cliPath is null ? "" : "-cli")}");
         string[] queues = queueCount == 1 ? ["bench"] : [.. Enumerable.Range(0, queueCount).Select(i => $"bench{i}")];
         await using var session = await VigilSession.OpenAsync(storage, cancellationToken);
-        var taskType = cliPath is null ? BenchTaskType : CliNoopType;
+        var taskType = cliPath is null ? BenchTask.Type : CliNoopType;
 
         var batchRate = await EnqueueBatchesAsync(session.Client, queues, settings.Tasks, taskType, cancellationToken);
 
@@ -165,14 +162,14 @@ internal sealed class VigilSteps(BenchSettings settings)
         var warmup = new EnqueueOptions { Queue = "warmup" };
         for (var i = 0; i < 50; i++)
         {
-            await session.Client.EnqueueJsonAsync(BenchTaskType, "{}", warmup, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTask.Type, "{}", warmup, cancellationToken);
         }
 
         var options = new EnqueueOptions { Queue = "bench" };
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < settings.SingleEnqueueTasks; i++)
         {
-            await session.Client.EnqueueJsonAsync(BenchTaskType, "{}", options, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTask.Type, "{}", options, cancellationToken);
         }
 
         return settings.SingleEnqueueTasks / Seconds(start, Stopwatch.GetTimestamp());
@@ -200,7 +197,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         var options = new EnqueueOptions { Queue = "bench" };
         for (var i = 0; i < 20; i++)
         {
-            await session.Client.EnqueueJsonAsync(BenchTaskType, "{}", options, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTask.Type, "{}", options, cancellationToken);
         }
 
         await Task.Delay(settings.Settle, cancellationToken);
@@ -210,7 +207,7 @@ internal sealed class VigilSteps(BenchSettings settings)
         {
             var payload = string.Create(CultureInfo.InvariantCulture, $"{{\"i\":{i}}}");
             var sent = Stopwatch.GetTimestamp();
-            await session.Client.EnqueueJsonAsync(BenchTaskType, payload, options, cancellationToken);
+            await session.Client.EnqueueJsonAsync(BenchTask.Type, payload, options, cancellationToken);
             try
             {
                 var line = await worker.WaitForLineAsync(

@@ -1,16 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Vigil.Alerts;
 
 /// <summary>
-/// Source-generated JSON of an alert as the event feed carries it (<c>alert</c> events): property names as declared
-/// (<c>Kind</c>, <c>Component</c>, ...), what the dashboard and <c>vigil</c> read.
+/// Source-generated JSON of an alert, for the event feed (<c>alert</c> events) and the webhook alike: the property names
+/// come from <see cref="VigilAlert"/>'s own <c>[JsonPropertyName]</c> attributes (<c>kind</c>, <c>component</c>, ...).
 /// </summary>
 [JsonSerializable(typeof(VigilAlert))]
 internal sealed partial class AlertJsonContext : JsonSerializerContext;
-
-/// <summary>Source-generated JSON of an alert as a webhook receives it: web defaults (camelCase), like other JSON APIs.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(VigilAlert))]
-internal sealed partial class AlertWebhookJsonContext : JsonSerializerContext;

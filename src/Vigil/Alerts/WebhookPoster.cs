@@ -27,7 +27,7 @@ internal sealed class WebhookPoster : IDisposable
         cts.CancelAfter(timeout);
         try
         {
-            using var response = await _http.PostAsJsonAsync(url, alert, AlertWebhookJsonContext.Default.VigilAlert, cts.Token).ConfigureAwait(false);
+            using var response = await _http.PostAsJsonAsync(url, alert, AlertJsonContext.Default.VigilAlert, cts.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 Log.WebhookSent(_logger, url, (int)response.StatusCode, alert.Component);

@@ -8,8 +8,8 @@ using Vigil.DependencyInjection;
 using Vigil.Handlers;
 using Vigil.Hosting;
 using Vigil.Maintenance;
-using Vigil.Probes;
 using Vigil.Processing;
+using Vigil.Realtime;
 using Vigil.Tasks;
 using Vigil.Telemetry;
 using Vigil.Workers;
@@ -78,7 +78,7 @@ public static class VigilServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VigilWorkerHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>());
 
-        builder.AddHandler(TaskNames.ProbeTaskType, static (_, _) => ValueTask.CompletedTask, ProbeJsonContext.Default.JsonElement);
+        builder.AddHandler(TaskNames.ProbeTaskType, static (_, _) => ValueTask.CompletedTask, RealtimeJsonContext.Default.JsonElement);
         return builder;
     }
 }
