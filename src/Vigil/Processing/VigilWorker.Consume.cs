@@ -31,8 +31,13 @@ internal sealed partial class VigilWorker
     /// </summary>
     private const int ClaimAheadPerSlot = 4;
 
-    /// <summary>How many outcomes per slot may wait to be stored (group commit) before the slots stop taking tasks.</summary>
-    private const int StoringPerSlot = 4;
+    /// <summary>
+    /// How many outcomes per slot may wait to be stored (group commit) before the slots stop taking tasks. Measured with bench
+    /// (redis, Native AOT worker, 20,000 no-op tasks, 8 slots, 2 × 8 alternating observability on/off pairs per setting):
+    /// 4 per slot 29,000-31,000 tasks/s, 8 per slot 34,200-34,600, 16 per slot 34,100-34,400 (Redis waited on the worker's
+    /// group commits less). Claiming 8 ahead instead of 4 as well: 35,800-36,600, not taken (twice Celery's prefetch).
+    /// </summary>
+    private const int StoringPerSlot = 8;
 
     /// <summary>The longest a task claimed ahead waits for a slot before it is given back to its queue.</summary>
     private static readonly TimeSpan ClaimAheadHold = TimeSpan.FromSeconds(1);
