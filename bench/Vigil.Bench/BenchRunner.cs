@@ -82,64 +82,10 @@ internal sealed class BenchRunner(BenchSettings settings)
                     var tag = $"{target.Display} run {run}/{settings.Runs}";
                     for (var p = 0; p < settings.DrainPairs; p++)
                     {
-                        double? on = null, off = null;
-
                         // Alternate the order of the paired drains so a drift in machine load does not favour one side.
-                        bool[] pair = (((run - 1) * settings.DrainPairs) + p) % 2 == 0 ? [true, false] : [false, true];
-                        foreach (var observability in pair.Where(o => settings.Steps.Contains(o ? "drain" : "observability")))
-                        {
-                            await StepAsync($"{tag}{(settings.DrainPairs > 1 ? $", pair {p + 1}/{settings.DrainPairs}" : "")}: drain {settings.Tasks:N0} tasks, 1 worker, observability {(observability ? "on" : "off")}", async () =>
-                            {
-                                var outcome = await steps.DrainAsync(target, 1, 1, observability, cancellationToken);
-                                if (observability)
-                                {
-                                    on = outcome.TasksPerSec;
-                                    s.Add("drain", outcome.TasksPerSec, "tasks/s");
-                                    s.Add("drainFromSpawn", outcome.FromSpawnTasksPerSec, "tasks/s");
-                                    if (outcome.SteadyTasksPerSec > 0)
-                                    {
-                                        s.Add("drainSteady", outcome.SteadyTasksPerSec, "tasks/s");
-                                    }
-                                    s.Add("enqueueBatch", outcome.BatchEnqueueTasksPerSec, "tasks/s");
-                                    s.Add("cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
-                                    s.Add("cost.cores", outcome.WorkerCpuCores, "cores");
-                                    if (outcome.ServerCpuMicrosPerTask is { } server)
-                                    {
-                                        s.Add("cost.server", server, "µs/task");
-                                    }
-
-                                    commands[target.Name] = outcome.ServerCommands;
-                                    if (outcome.Runtime is { } rt)
-                                    {
-                                        s.Add("rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
-                                        s.Add("rt.workitems", (double)rt.WorkItems / settings.Tasks, "items/task");
-                                        s.Add("rt.jit", rt.JitMs, "ms");
-                                        s.Add("rt.gcpause", rt.GcPauseMs, "ms");
-                                        s.Add("rt.gen0", rt.Gen0, "GCs");
-                                        s.Add("rt.contention", rt.LockContentions * 1000.0 / settings.Tasks, "per 1k tasks");
-                                        Progress.Result(string.Create(CultureInfo.InvariantCulture,
-                                            $"worker runtime: {rt.AllocatedBytes / 1024.0 / settings.Tasks:F1} KB allocated/task, {(double)rt.WorkItems / settings.Tasks:F1} thread-pool items/task, JIT {rt.JitMs:F0} ms ({rt.JitMethods} methods), {rt.Gen0}/{rt.Gen1}/{rt.Gen2} GCs, pauses {rt.GcPauseMs:F0} ms, {rt.LockContentions} lock contentions"));
-                                    }
-                                    if (outcome.ServerCommands is { Count: > 0 } stats)
-                                    {
-                                        Progress.Result("redis per task: " + string.Join(", ", stats.Take(8).Select(c =>
-                                            string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.CallsPerTask:0.##}× {c.Value.MicrosPerTask:0.#} µs"))));
-                                    }
-                                }
-                                else
-                                {
-                                    off = outcome.TasksPerSec;
-                                    s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
-                                }
-
-                                return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
-                            });
-                        }
-
-                        if (on is { } a && off is { } b)
-                        {
-                            s.Add("overhead", (1 - (a / b)) * 100, "%");
-                        }
+                        var onFirst = (((run - 1) * settings.DrainPairs) + p) % 2 == 0;
+                        var pairTag = settings.DrainPairs > 1 ? $"{tag}, pair {p + 1}/{settings.DrainPairs}" : tag;
+                        await DrainPairAsync(steps, target, s, commands, pairTag, onFirst, cancellationToken);
                     }
 
                     foreach (var workers in settings.WorkerCounts.Where(w => w > 1 && settings.Steps.Contains("workers")))
@@ -256,6 +202,80 @@ internal sealed class BenchRunner(BenchSettings settings)
             {
                 // A file still held by a dying child: the folder is in /tmp and harmless.
             }
+        }
+    }
+
+    /// <summary>
+    /// One pair of 1-worker drains, observability on and off (those of them <see cref="BenchSettings.Steps"/> asks for):
+    /// the on-drain feeds the drain figures, the pair the overhead.
+    /// </summary>
+    private async Task DrainPairAsync(
+        VigilSteps steps, EngineTarget target, RunSeries s, Dictionary<string, IReadOnlyDictionary<string, CommandCost>?> commands,
+        string tag, bool onFirst, CancellationToken cancellationToken)
+    {
+        double? on = null, off = null;
+        bool[] pair = onFirst ? [true, false] : [false, true];
+        foreach (var observability in pair.Where(o => settings.Steps.Contains(o ? "drain" : "observability")))
+        {
+            await StepAsync($"{tag}: drain {settings.Tasks:N0} tasks, 1 worker, observability {(observability ? "on" : "off")}", async () =>
+            {
+                var outcome = await steps.DrainAsync(target, 1, 1, observability, cancellationToken);
+                if (observability)
+                {
+                    on = outcome.TasksPerSec;
+                    RecordOnDrain(s, outcome);
+                    commands[target.Name] = outcome.ServerCommands;
+                }
+                else
+                {
+                    off = outcome.TasksPerSec;
+                    s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
+                }
+
+                return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
+            });
+        }
+
+        if (on is { } a && off is { } b)
+        {
+            s.Add("overhead", (1 - (a / b)) * 100, "%");
+        }
+    }
+
+    /// <summary>The figures of an everything-on 1-worker drain: throughput, CPU cost, runtime counters, Redis commands.</summary>
+    private void RecordOnDrain(RunSeries s, DrainOutcome outcome)
+    {
+        s.Add("drain", outcome.TasksPerSec, "tasks/s");
+        s.Add("drainFromSpawn", outcome.FromSpawnTasksPerSec, "tasks/s");
+        if (outcome.SteadyTasksPerSec > 0)
+        {
+            s.Add("drainSteady", outcome.SteadyTasksPerSec, "tasks/s");
+        }
+
+        s.Add("enqueueBatch", outcome.BatchEnqueueTasksPerSec, "tasks/s");
+        s.Add("cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
+        s.Add("cost.cores", outcome.WorkerCpuCores, "cores");
+        if (outcome.ServerCpuMicrosPerTask is { } server)
+        {
+            s.Add("cost.server", server, "µs/task");
+        }
+
+        if (outcome.Runtime is { } rt)
+        {
+            s.Add("rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
+            s.Add("rt.workitems", (double)rt.WorkItems / settings.Tasks, "items/task");
+            s.Add("rt.jit", rt.JitMs, "ms");
+            s.Add("rt.gcpause", rt.GcPauseMs, "ms");
+            s.Add("rt.gen0", rt.Gen0, "GCs");
+            s.Add("rt.contention", rt.LockContentions * 1000.0 / settings.Tasks, "per 1k tasks");
+            Progress.Result(string.Create(CultureInfo.InvariantCulture,
+                $"worker runtime: {rt.AllocatedBytes / 1024.0 / settings.Tasks:F1} KB allocated/task, {(double)rt.WorkItems / settings.Tasks:F1} thread-pool items/task, JIT {rt.JitMs:F0} ms ({rt.JitMethods} methods), {rt.Gen0}/{rt.Gen1}/{rt.Gen2} GCs, pauses {rt.GcPauseMs:F0} ms, {rt.LockContentions} lock contentions"));
+        }
+
+        if (outcome.ServerCommands is { Count: > 0 } stats)
+        {
+            Progress.Result("redis per task: " + string.Join(", ", stats.Take(8).Select(c =>
+                string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.CallsPerTask:0.##}× {c.Value.MicrosPerTask:0.#} µs"))));
         }
     }
 
