@@ -1,5 +1,6 @@
 using System.Globalization;
 using StackExchange.Redis;
+using Vigil.Redis.Scripts;
 using Vigil.Statistics;
 using Vigil.Storage;
 using Vigil.Tasks;
@@ -100,13 +101,13 @@ internal sealed partial class RedisVigilStorage
 
     public async ValueTask<bool> CancelAsync(string taskId, CancellationToken cancellationToken)
     {
-        var (queue, answer) = await RunTaskScriptAsync("cancel", CancelScript, taskId, cancellationToken).ConfigureAwait(false);
+        var (queue, answer) = await RunTaskScriptAsync("cancel", RedisScripts.Cancel, taskId, cancellationToken).ConfigureAwait(false);
         return queue is not null && (int)answer! == 1;
     }
 
     public async ValueTask<bool> RetryAsync(string taskId, CancellationToken cancellationToken)
     {
-        var (queue, answer) = await RunTaskScriptAsync("retry", RetryScript, taskId, cancellationToken).ConfigureAwait(false);
+        var (queue, answer) = await RunTaskScriptAsync("retry", RedisScripts.Retry, taskId, cancellationToken).ConfigureAwait(false);
         if (queue is null || (int)answer![0] != 1)
         {
             return false;
@@ -124,7 +125,7 @@ internal sealed partial class RedisVigilStorage
 
     public async ValueTask<bool> DeleteAsync(string taskId, CancellationToken cancellationToken)
     {
-        var (queue, answer) = await RunTaskScriptAsync("delete", DeleteScript, taskId, cancellationToken).ConfigureAwait(false);
+        var (queue, answer) = await RunTaskScriptAsync("delete", RedisScripts.Delete, taskId, cancellationToken).ConfigureAwait(false);
         if (queue is null || (int)answer![0] != 1)
         {
             return false;
@@ -175,7 +176,7 @@ internal sealed partial class RedisVigilStorage
 
         return await RunAsync("get queues", async db =>
         {
-            var calls = names.Select(queue => (Queue: queue, Call: SummaryScript.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, QueueArgs(queue, now, 0)))).ToArray();
+            var calls = names.Select(queue => (Queue: queue, Call: RedisScripts.Summary.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, QueueArgs(queue, now, 0)))).ToArray();
             await Task.WhenAll(calls.Select(c => c.Call)).ConfigureAwait(false);
             var summaries = new List<QueueSummary>(calls.Length);
             foreach (var (queue, call) in calls)
@@ -256,7 +257,7 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + 2] = ToMicros(statisticsBefore);
                 args[FirstArg + 3] = PurgeBatch;
                 args[FirstArg + 4] = droppable ? "1" : "0";
-                var answer = (RedisResult[])(await RunAsync("purge", db => PurgeScript.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, args), cancellationToken).ConfigureAwait(false))!;
+                var answer = (RedisResult[])(await RunAsync("purge", db => RedisScripts.Purge.EvaluateAsync(db, _keys.Queue(queue).MetaKeys, args), cancellationToken).ConfigureAwait(false))!;
                 var ids = (RedisValue[])answer[0]!;
                 if (ids.Length > 0)
                 {

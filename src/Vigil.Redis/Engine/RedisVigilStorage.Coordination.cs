@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
 using Vigil.Realtime;
+using Vigil.Redis.Scripts;
 using Vigil.Storage;
 using Vigil.Workers;
 
@@ -82,7 +83,7 @@ internal sealed partial class RedisVigilStorage
 
         // Expiry follows the engine's clock; Redis's own expiry (a minute later) only cleans up abandoned locks.
         RedisValue[] args = [owner, ToMicros(now), ToMicros(now + ttl), (long)(ttl + TimeSpan.FromMinutes(1)).TotalMilliseconds];
-        var answer = await RunAsync("acquire lock", db => AcquireLockScript.EvaluateAsync(db, [_keys.Lock(name)], args), cancellationToken).ConfigureAwait(false);
+        var answer = await RunAsync("acquire lock", db => RedisScripts.AcquireLock.EvaluateAsync(db, [_keys.Lock(name)], args), cancellationToken).ConfigureAwait(false);
         return (int)answer == 1;
     }
 
@@ -90,7 +91,7 @@ internal sealed partial class RedisVigilStorage
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        await RunAsync("release lock", db => ReleaseLockScript.EvaluateAsync(db, [_keys.Lock(name)], [owner]), cancellationToken).ConfigureAwait(false);
+        await RunAsync("release lock", db => RedisScripts.ReleaseLock.EvaluateAsync(db, [_keys.Lock(name)], [owner]), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<TimeSpan> ProbeAsync(CancellationToken cancellationToken)
@@ -167,7 +168,7 @@ internal sealed partial class RedisVigilStorage
             args[fields] = a - fields - 1;
         }
 
-        await RunScriptAsync("publish event", PublishEventsScript, _eventsKeys, args, CancellationToken.None).ConfigureAwait(false);
+        await RunScriptAsync("publish event", RedisScripts.PublishEvents, _eventsKeys, args, CancellationToken.None).ConfigureAwait(false);
         var stored = new bool[batch.Count];
         Array.Fill(stored, true);
         return stored;

@@ -100,7 +100,7 @@ internal sealed partial class RedisVigilStorage
             if (!IsCluster)
             {
                 // One Redis: the pipeline keeps the order (index first), and the whole batch is one atomic script.
-                var stored = EnqueueScript.EvaluateAsync(db, _keys.Queue(tasks[store[0]].Queue).MetaKeys, EnqueueArgs(tasks, store, hints, now, orderMs));
+                var stored = RedisScripts.Enqueue.EvaluateAsync(db, _keys.Queue(tasks[store[0]].Queue).MetaKeys, EnqueueArgs(tasks, store, hints, now, orderMs));
                 await Task.WhenAll(indexed, registered, stored).ConfigureAwait(false);
                 return true;
             }
@@ -125,7 +125,7 @@ internal sealed partial class RedisVigilStorage
             var calls = new List<Task<RedisResult>>(bySlot.Count);
             foreach (var members in bySlot.Values)
             {
-                calls.Add(EnqueueScript.EvaluateAsync(db, _keys.Queue(tasks[members[0]].Queue).MetaKeys, EnqueueArgs(tasks, members, hints, now, orderMs)));
+                calls.Add(RedisScripts.Enqueue.EvaluateAsync(db, _keys.Queue(tasks[members[0]].Queue).MetaKeys, EnqueueArgs(tasks, members, hints, now, orderMs)));
             }
 
             await Task.WhenAll(calls).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using StackExchange.Redis;
+using Vigil.Redis.Scripts;
 using Vigil.Storage;
 
 namespace Vigil.Redis.Engine;
@@ -31,9 +32,6 @@ namespace Vigil.Redis.Engine;
 /// </remarks>
 internal sealed partial class RedisVigilStorage
 {
-    private static readonly Scripts.RedisScript IdempotencyReserveScript = new(Scripts.LuaScripts.IdempotencyReserve);
-    private static readonly Scripts.RedisScript IdempotencySwapScript = new(Scripts.LuaScripts.IdempotencySwap);
-    private static readonly Scripts.RedisScript IdempotencyReleaseScript = new(Scripts.LuaScripts.IdempotencyRelease);
 
     /// <summary>How many times a contended key is checked again before the enqueue gives up.</summary>
     private const int MaxKeyRounds = 8;
@@ -81,7 +79,7 @@ internal sealed partial class RedisVigilStorage
             for (var c = 0; c < candidates.Length; c++)
             {
                 var task = tasks[candidates[c].Value];
-                calls[c] = IdempotencyReserveScript.EvaluateAsync(db, [_keys.Idempotency(candidates[c].Key)], [IdempotencyHolder(task.Queue, task.Id, micros)]);
+                calls[c] = RedisScripts.IdempotencyReserve.EvaluateAsync(db, [_keys.Idempotency(candidates[c].Key)], [IdempotencyHolder(task.Queue, task.Id, micros)]);
             }
 
             return await Task.WhenAll(calls).ConfigureAwait(false);
@@ -148,7 +146,7 @@ internal sealed partial class RedisVigilStorage
             if (holder is null)
             {
                 // Released meanwhile: reserve it again.
-                var again = await RunAsync("enqueue", db => IdempotencyReserveScript.EvaluateAsync(db, [record], [mine]), cancellationToken).ConfigureAwait(false);
+                var again = await RunAsync("enqueue", db => RedisScripts.IdempotencyReserve.EvaluateAsync(db, [record], [mine]), cancellationToken).ConfigureAwait(false);
                 if (again.IsNull)
                 {
                     return null;
@@ -170,7 +168,7 @@ internal sealed partial class RedisVigilStorage
             }
 
             // Free: take it only if it is still the holder just checked (a concurrent enqueue may have taken it first).
-            var swapped = await RunAsync("enqueue", db => IdempotencySwapScript.EvaluateAsync(db, [record], [holder, mine]), cancellationToken).ConfigureAwait(false);
+            var swapped = await RunAsync("enqueue", db => RedisScripts.IdempotencySwap.EvaluateAsync(db, [record], [holder, mine]), cancellationToken).ConfigureAwait(false);
             if ((int)swapped == 1)
             {
                 return null;
@@ -204,7 +202,7 @@ internal sealed partial class RedisVigilStorage
     private async Task RetakeKeyAsync(string key, string queue, string id, CancellationToken cancellationToken)
     {
         var micros = ToMicros(_timeProvider.GetUtcNow());
-        var holder = await RunAsync("retry", db => IdempotencyReserveScript.EvaluateAsync(db, [_keys.Idempotency(key)], [IdempotencyHolder(queue, id, micros)]), cancellationToken).ConfigureAwait(false);
+        var holder = await RunAsync("retry", db => RedisScripts.IdempotencyReserve.EvaluateAsync(db, [_keys.Idempotency(key)], [IdempotencyHolder(queue, id, micros)]), cancellationToken).ConfigureAwait(false);
         if (!holder.IsNull)
         {
             await ResolveKeyAsync(key, queue, id, (string)holder!, micros, cancellationToken).ConfigureAwait(false);
@@ -224,7 +222,7 @@ internal sealed partial class RedisVigilStorage
             var calls = new Task<RedisResult>[keys.Count];
             for (var i = 0; i < keys.Count; i++)
             {
-                calls[i] = IdempotencyReleaseScript.EvaluateAsync(db, [_keys.Idempotency(keys[i].Key)], [queue + "|" + keys[i].Id + "|"]);
+                calls[i] = RedisScripts.IdempotencyRelease.EvaluateAsync(db, [_keys.Idempotency(keys[i].Key)], [queue + "|" + keys[i].Id + "|"]);
             }
 
             await Task.WhenAll(calls).ConfigureAwait(false);

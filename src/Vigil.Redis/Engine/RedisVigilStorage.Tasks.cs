@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using StackExchange.Redis;
+using Vigil.Redis.Scripts;
 using Vigil.Storage;
 
 namespace Vigil.Redis.Engine;
@@ -63,7 +64,7 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + 3 + q] = queues[first + q];
             }
 
-            var answer = await RunScriptAsync("claim", ClaimScript, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
+            var answer = await RunScriptAsync("claim", RedisScripts.Claim, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
             var fields = (RedisResult[])answer!;
             if (fields.Length % ClaimFieldsPerTask == 1)
             {
@@ -176,7 +177,7 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + 2 + i] = taskIds[positions[i]];
             }
 
-            var answer = (RedisResult[])(await RunScriptAsync("renew leases", RenewScript, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false))!;
+            var answer = (RedisResult[])(await RunScriptAsync("renew leases", RedisScripts.Renew, _keys.Queue(queue).MetaKeys, args, cancellationToken).ConfigureAwait(false))!;
             for (var i = 0; i < positions.Count; i++)
             {
                 answers[positions[i]] = new LeaseRenewal(taskIds[positions[i]], (int)answer[i * 2] == 1, (int)answer[(i * 2) + 1] == 1);
@@ -236,7 +237,7 @@ internal sealed partial class RedisVigilStorage
         }
 
         // The script is atomic: it stores all of the batch or none of it, so a failure goes to each caller (GroupCommit).
-        var answer = (RedisResult[])(await RunScriptAsync("complete", CompleteScript, _keys.Queue(queue).MetaKeys, args, CancellationToken.None).ConfigureAwait(false))!;
+        var answer = (RedisResult[])(await RunScriptAsync("complete", RedisScripts.Complete, _keys.Queue(queue).MetaKeys, args, CancellationToken.None).ConfigureAwait(false))!;
         var held = new bool[answer.Length];
         for (var i = 0; i < answer.Length; i++)
         {
@@ -296,7 +297,7 @@ internal sealed partial class RedisVigilStorage
                 var calls = new Task<RedisResult>[queues.Count];
                 for (var i = 0; i < queues.Count; i++)
                 {
-                    calls[i] = ReadyScript.EvaluateAsync(db, _keys.Queue(queues[i]).MetaKeys, QueueArgs(queues[i], now, 0));
+                    calls[i] = RedisScripts.Ready.EvaluateAsync(db, _keys.Queue(queues[i]).MetaKeys, QueueArgs(queues[i], now, 0));
                 }
 
                 return await Task.WhenAll(calls).ConfigureAwait(false);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-using Vigil.Redis.Connection;
 using Vigil.Realtime;
+using Vigil.Redis.Connection;
 using Vigil.Redis.Scripts;
 using Vigil.Storage;
 
@@ -22,19 +22,6 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     /// </summary>
     private const string SchemaVersion = "2";
 
-    private static readonly RedisScript EnqueueScript = new(LuaScripts.Enqueue);
-    private static readonly RedisScript ClaimScript = new(LuaScripts.Claim);
-    private static readonly RedisScript RenewScript = new(LuaScripts.Renew);
-    private static readonly RedisScript CompleteScript = new(LuaScripts.Complete);
-    private static readonly RedisScript CancelScript = new(LuaScripts.Cancel);
-    private static readonly RedisScript RetryScript = new(LuaScripts.Retry);
-    private static readonly RedisScript DeleteScript = new(LuaScripts.Delete);
-    private static readonly RedisScript PurgeScript = new(LuaScripts.Purge);
-    private static readonly RedisScript SummaryScript = new(LuaScripts.Summary);
-    private static readonly RedisScript AcquireLockScript = new(LuaScripts.AcquireLock);
-    private static readonly RedisScript ReleaseLockScript = new(LuaScripts.ReleaseLock);
-    private static readonly RedisScript PublishEventsScript = new(LuaScripts.PublishEvents);
-    private static readonly RedisScript ReadyScript = new(LuaScripts.Ready);
 
     private readonly RedisStorageOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -120,7 +107,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     /// </summary>
     private async Task LearnScriptHashesAsync(IServer? server, CancellationToken cancellationToken)
     {
-        var unknown = RedisScript.All.Where(s => s.Hash is null).ToArray();
+        var unknown = RedisScripts.All.Where(s => s.Hash is null).ToArray();
         if (server is null || unknown.Length == 0)
         {
             return;

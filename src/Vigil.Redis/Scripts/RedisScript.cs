@@ -13,29 +13,9 @@ namespace Vigil.Redis.Scripts;
 /// </remarks>
 internal sealed class RedisScript
 {
-    private static readonly List<RedisScript> Registered = [];
     private byte[]? _hash;
 
-    public RedisScript(string text)
-    {
-        Text = text;
-        lock (Registered)
-        {
-            Registered.Add(this);
-        }
-    }
-
-    /// <summary>Every script of the engine (each is a static field, created once per process).</summary>
-    public static IReadOnlyList<RedisScript> All
-    {
-        get
-        {
-            lock (Registered)
-            {
-                return [.. Registered];
-            }
-        }
-    }
+    public RedisScript(string text) => Text = text;
 
     public string Text { get; }
 
