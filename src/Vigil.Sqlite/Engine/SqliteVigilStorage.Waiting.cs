@@ -64,7 +64,9 @@ internal sealed partial class SqliteVigilStorage
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wakeUps[^1] = Task.Delay(wait, _timeProvider, stopWaiting.Token);
             await Task.WhenAny(wakeUps).ConfigureAwait(false);
-            await stopWaiting.CancelAsync().ConfigureAwait(false);
+            // Cancel, not CancelAsync: stopping the delay's timer here is cheap; CancelAsync would resume this method on
+            // the thread pool, one thread hop more after the wake-up.
+            stopWaiting.Cancel();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -182,7 +184,9 @@ internal sealed partial class SqliteVigilStorage
                             using var stopInterval = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                             var interval = Task.Delay(_options.ChangePollInterval, TimeProvider.System, stopInterval.Token);
                             await Task.WhenAny(early, interval).ConfigureAwait(false);
-                            await stopInterval.CancelAsync().ConfigureAwait(false);
+                            // Cancel, not CancelAsync: stopping the delay's timer here is cheap; CancelAsync would resume this method on
+                            // the thread pool, one thread hop more after the wake-up.
+                            stopInterval.Cancel();
                             stoppingToken.ThrowIfCancellationRequested();
                             if (early.IsCompleted)
                             {
@@ -254,7 +258,9 @@ internal sealed partial class SqliteVigilStorage
                         using var stopFallback = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                         var fallback = Task.Delay(WatchedFallbackInterval, TimeProvider.System, stopFallback.Token);
                         await Task.WhenAny(written, fallback).ConfigureAwait(false);
-                        await stopFallback.CancelAsync().ConfigureAwait(false);
+                        // Cancel, not CancelAsync: stopping the delay's timer here is cheap; CancelAsync would resume this method on
+                        // the thread pool, one thread hop more after the wake-up.
+                        stopFallback.Cancel();
                         stoppingToken.ThrowIfCancellationRequested();
                         if (written.IsCompleted)
                         {
