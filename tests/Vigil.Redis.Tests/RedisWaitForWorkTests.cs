@@ -84,6 +84,33 @@ public sealed class RedisWaitForWorkTests
         Assert.Equal(Start, time.GetUtcNow());
     }
 
+    [Fact]
+    public async Task WaitForWorkAsync_AfterAWakeUpAndTheClaimItCalledFor_WaitsForTheNextOne()
+    {
+        // Arrange: an idle worker's wait, ended by an enqueue's wake-up message; its claim takes the task.
+        await using var sut = await Sut.StartAsync();
+        var (server, storage, time) = (sut.Server, sut.Storage, sut.Time);
+        IReadOnlyList<string> queues = ["q"];
+        await storage.WaitForWorkAsync(queues, TimeSpan.Zero, CancellationToken.None); // consumes the subscription's own signal
+        var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(5) };
+        Assert.Empty(await storage.ClaimAsync(request, CancellationToken.None));
+        var woken = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+        await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None);
+        await woken.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
+        var scriptsBefore = await ScriptCallsAsync(server);
+
+        // Act
+        var next = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+
+        // Assert: the wake-up was used by that claim. Still pending, it ended this wait at once, and the worker sent a
+        // claim that found nothing: two claims per task for a worker given one task at a time.
+        Assert.False(next.IsCompleted);
+        Assert.Equal(0, await ScriptCallsAsync(server) - scriptsBefore);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>A Redis server of the test's own (so its command counts are the test's alone) and an engine on a fake clock.</summary>
     private sealed class Sut : IAsyncDisposable
     {

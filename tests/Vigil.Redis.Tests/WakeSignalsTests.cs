@@ -27,6 +27,23 @@ public sealed class WakeSignalsTests
     }
 
     [Fact]
+    public void Consume_SignalThatWokeAWaiter_IsNotPendingAnyMore()
+    {
+        // Arrange: a waiter on two queues, woken by a signal on one of them.
+        var signals = new WakeSignals();
+        Assert.False(signals.TryConsume(["private", "q"], out var next));
+        signals.Signal("q");
+        Assert.True(next.IsCompleted);
+
+        // Act: the woken waiter takes the signal for the claim it is about to send.
+        signals.Consume(["private", "q"]);
+
+        // Assert: the next look waits for a new signal.
+        Assert.False(signals.TryConsume(["private", "q"], out var after));
+        Assert.False(after.IsCompleted);
+    }
+
+    [Fact]
     public async Task TryConsume_SignalOnAnyOfTheQueuesAfterwards_CompletesTheWait()
     {
         // Arrange

@@ -285,7 +285,7 @@ internal sealed partial class RedisVigilStorage
                 wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
             }
 
-            await WaitAsync(next, wait, cancellationToken).ConfigureAwait(false);
+            await WaitAsync(next, wait, queues, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -329,11 +329,11 @@ internal sealed partial class RedisVigilStorage
             return;
         }
 
-        await WaitAsync(next, wait, cancellationToken).ConfigureAwait(false);
+        await WaitAsync(next, wait, queues, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the wake-up signal, the time, or the token, whichever is first.</summary>
-    private async Task WaitAsync(Task signal, TimeSpan wait, CancellationToken cancellationToken)
+    private async Task WaitAsync(Task signal, TimeSpan wait, IReadOnlyList<string> queues, CancellationToken cancellationToken)
     {
         if (wait <= TimeSpan.Zero)
         {
@@ -347,6 +347,13 @@ internal sealed partial class RedisVigilStorage
         // Cancel, not CancelAsync: the one callback is the delay's timer, cheap to stop here, whereas CancelAsync runs it
         // on the thread pool and this method would resume there, one thread hop more between a wake-up and its claim.
         stop.Cancel();
+        if (signal.IsCompleted)
+        {
+            // The wake-up that ended this wait is used up by the claim that follows it (which sees every task enqueued
+            // until it runs). Left pending, it would end the next wait at once, for a claim that finds nothing: two
+            // claims per task for a worker that gets one task at a time.
+            _wake.Consume(queues);
+        }
     }
 
     /// <summary>A claim that ran dry: which queues (the caller's very list), when, and the next due time (µs; 0 none).</summary>

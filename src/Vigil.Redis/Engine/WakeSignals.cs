@@ -57,6 +57,16 @@ internal sealed class WakeSignals
         return false;
     }
 
+    /// <summary>Clears the pending signals of the queues (a waiter they woke is about to claim from them).</summary>
+    /// <param name="queues">The queues.</param>
+    public void Consume(IReadOnlyList<string> queues)
+    {
+        for (var i = 0; i < queues.Count; i++)
+        {
+            Get(queues[i]).TryConsume(out _);
+        }
+    }
+
     private QueueSignal Get(string queue) => _signals.GetOrAdd(queue, static _ => new QueueSignal());
 
     private sealed class QueueSignal
