@@ -230,6 +230,12 @@ internal sealed class BenchRunner(BenchSettings settings)
                 {
                     off = outcome.TasksPerSec;
                     s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
+                    s.Add("off.cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
+                    if (outcome.Runtime is { } rt)
+                    {
+                        s.Add("off.rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
+                        s.Add("off.rt.gcpause", rt.GcPauseMs, "ms");
+                    }
                 }
 
                 return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
@@ -339,6 +345,9 @@ internal sealed class BenchRunner(BenchSettings settings)
             OnTasksPerSec = s.Get("drain"),
             OffTasksPerSec = s.Get("drainOff"),
             OverheadPercent = s.Get("overhead"),
+            OffWorkerMicrosPerTask = s.Get("off.cost.worker"),
+            OffAllocatedKbPerTask = s.Get("off.rt.alloc"),
+            OffGcPauseMs = s.Get("off.rt.gcpause"),
         },
         Scaling = new ScalingResult
         {

@@ -184,6 +184,18 @@ internal sealed class ObservabilityResult
 
     /// <summary>(1 − on/off) × 100, from the paired drains of each run.</summary>
     public Summary? OverheadPercent { get; init; }
+
+    /// <summary>
+    /// Worker CPU per task of the drains with everything off (the on drains' is <see cref="DrainCostResult.WorkerMicrosPerTask"/>):
+    /// what observability costs in CPU, a steadier figure than the throughput ratio, which the machine's noise moves by ±5 % a pair.
+    /// </summary>
+    public Summary? OffWorkerMicrosPerTask { get; init; }
+
+    /// <summary>Bytes the worker allocated per task in the drains with everything off, in KB.</summary>
+    public Summary? OffAllocatedKbPerTask { get; init; }
+
+    /// <summary>The worker's total GC pause in one drain with everything off, in ms.</summary>
+    public Summary? OffGcPauseMs { get; init; }
 }
 
 /// <summary>Scaling.</summary>

@@ -46,6 +46,8 @@ internal static class ReportTable
         Row(table, "idle worker RSS (MB)", sqlite?.Idle?.RssMb, redis?.Idle?.RssMb, null, null, "≤ 80");
         Row(table, "drain, observability off (tasks/s)", sqlite?.Observability?.OffTasksPerSec, redis?.Observability?.OffTasksPerSec, null, null, "");
         Row(table, "observability overhead (%)", sqlite?.Observability?.OverheadPercent, redis?.Observability?.OverheadPercent, null, null, "≤ 3");
+        Row(table, "  worker CPU per task, off (µs)", sqlite?.Observability?.OffWorkerMicrosPerTask, redis?.Observability?.OffWorkerMicrosPerTask, null, null, "");
+        Row(table, "  worker allocations per task, off (KB)", sqlite?.Observability?.OffAllocatedKbPerTask, redis?.Observability?.OffAllocatedKbPerTask, null, null, "");
         foreach (var workers in report.Workload.WorkerCounts.Where(w => w > 1))
         {
             var key = workers.ToString(CultureInfo.InvariantCulture);
