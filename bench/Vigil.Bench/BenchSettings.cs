@@ -77,11 +77,12 @@ internal sealed record BenchSettings
     public string? TraceDirectory { get; init; }
 
     /// <summary>
-    /// Observability-on/off drain pairs per run (default 3; their order alternates). One pair's ratio varies by ±10 % on a
-    /// shared 2-core machine while the overhead being measured is a few percent, so the overhead figure is the median of
-    /// runs × pairs ratios (9 by default); every on-drain also counts in the drain figure.
+    /// Observability-on/off drain pairs per run (default 8; their order alternates). One pair's ratio varies by ±5 % (standard
+    /// deviation; single pairs from −26 % to +14 %) on a shared 2-core machine while the overhead being measured is 1-3 %,
+    /// so the overhead figure is the median of runs × pairs ratios (24 by default: the median of 9 moved by ±1.5 points
+    /// from run to run); every on-drain also counts in the drain figure.
     /// </summary>
-    public int DrainPairs { get; init; } = 3;
+    public int DrainPairs { get; init; } = 8;
 
     /// <summary>The Vigil worker program (<c>--worker</c>): the Native AOT or the JIT build of bench/Vigil.Bench.Worker.</summary>
     public WorkerBinary Worker
