@@ -124,7 +124,10 @@ public sealed class RedisPerformanceTests(ITestOutputHelper output)
         var p95 = latencies[(int)(latencies.Count * 0.95)];
         output.WriteLine($"idle: CPU {idleCpuPercent:0.00} % of one core, {commandsPerSecond:0.0} Redis commands/s; enqueue-to-start latency median {median:0.0} ms, p95 {p95:0.0} ms, max {latencies[^1]:0.0} ms");
         Assert.True(commandsPerSecond < 50, $"{commandsPerSecond:0} Redis commands/s while idle (a polling loop would send hundreds)");
-        Assert.True(idleCpuPercent < 25, $"idle CPU {idleCpuPercent:0.0} % (a busy-polling loop would use a whole core)");
+        // Half a core: a busy-polling loop uses a whole one. This measures the whole test process, whose thread pool still
+        // spins idle threads (sched_yield) after the tests that ran before in it: 6 % alone, 15-36 % after the conformance
+        // suite (measured with perf). The Redis command rate above is the sharper proof that nothing polls.
+        Assert.True(idleCpuPercent < 50, $"idle CPU {idleCpuPercent:0.0} % (a busy-polling loop would use a whole core)");
         Assert.True(median < 200, $"median latency {median:0} ms (a poll would be ~500 ms)");
     }
 
