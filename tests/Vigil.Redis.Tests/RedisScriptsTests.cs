@@ -16,9 +16,13 @@ namespace Vigil.Redis.Tests;
 public sealed class RedisScriptsTests(RedisServer server)
 {
     [Fact]
-    public void All_ListsEveryScriptOfTheEngine()
+    public void All_EveryScriptOfTheAssembly_IsListed()
     {
-        var declared = typeof(RedisScripts).GetFields(BindingFlags.Public | BindingFlags.Static)
+        // Every static RedisScript field of any type of the engine, wherever it is declared.
+        const BindingFlags Static = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var declared = typeof(RedisScripts).Assembly.GetTypes()
+            .Where(t => !t.ContainsGenericParameters)
+            .SelectMany(t => t.GetFields(Static))
             .Where(f => f.FieldType == typeof(RedisScript))
             .Select(f => (RedisScript)f.GetValue(null)!)
             .ToList();
@@ -29,7 +33,7 @@ public sealed class RedisScriptsTests(RedisServer server)
     }
 
     [Fact]
-    public async Task InitializeAsync_LearnsEachScriptsSha1_AndTheServerKnowsIt()
+    public async Task InitializeAsync_NewKeyPrefix_EveryScriptsSha1IsKnownHereAndOnTheServer()
     {
         var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = TestSupport.UniquePrefix("scripts") });
         await using var owned = (IAsyncDisposable)storage;

@@ -91,7 +91,6 @@ public sealed class RedisWaitForWorkTests
         await using var sut = await Sut.StartAsync();
         var (server, storage, time) = (sut.Server, sut.Storage, sut.Time);
         IReadOnlyList<string> queues = ["q"];
-        await storage.WaitForWorkAsync(queues, TimeSpan.Zero, CancellationToken.None); // consumes the subscription's own signal
         var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(5) };
         Assert.Empty(await storage.ClaimAsync(request, CancellationToken.None));
         var woken = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
@@ -107,8 +106,11 @@ public sealed class RedisWaitForWorkTests
         // claim that found nothing: two claims per task for a worker given one task at a time.
         Assert.False(next.IsCompleted);
         Assert.Equal(0, await ScriptCallsAsync(server) - scriptsBefore);
-        time.Advance(TimeSpan.FromMinutes(5));
+
+        // And the next enqueue's wake-up still ends it, without the clock moving: nothing was used up that should not be.
+        await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None);
         await next.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
     }
 
     /// <summary>A Redis server of the test's own (so its command counts are the test's alone) and an engine on a fake clock.</summary>

@@ -27,7 +27,7 @@ public sealed class WakeSignalsTests
     }
 
     [Fact]
-    public void Consume_SignalThatWokeAWaiter_IsNotPendingAnyMore()
+    public void ClearPending_SignalThatWokeAWaiter_IsNotPendingAnyMore()
     {
         // Arrange: a waiter on two queues, woken by a signal on one of them.
         var signals = new WakeSignals();
@@ -36,11 +36,26 @@ public sealed class WakeSignalsTests
         Assert.True(next.IsCompleted);
 
         // Act: the woken waiter takes the signal for the claim it is about to send.
-        signals.Consume(["private", "q"]);
+        signals.ClearPending(["private", "q"]);
 
         // Assert: the next look waits for a new signal.
         Assert.False(signals.TryConsume(["private", "q"], out var after));
         Assert.False(after.IsCompleted);
+    }
+
+    [Fact]
+    public void ClearPending_SignalAfterwards_IsPending()
+    {
+        // Arrange
+        var signals = new WakeSignals();
+        signals.Signal("q");
+        signals.ClearPending(OneQueue);
+
+        // Act: a task enqueued after the waiter's claim went out.
+        signals.Signal("q");
+
+        // Assert
+        Assert.True(signals.TryConsume(OneQueue, out _));
     }
 
     [Fact]

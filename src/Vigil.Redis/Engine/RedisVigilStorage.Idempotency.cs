@@ -32,7 +32,6 @@ namespace Vigil.Redis.Engine;
 /// </remarks>
 internal sealed partial class RedisVigilStorage
 {
-
     /// <summary>How many times a contended key is checked again before the enqueue gives up.</summary>
     private const int MaxKeyRounds = 8;
 

@@ -307,6 +307,7 @@ internal sealed partial class RedisVigilStorage
                 var value = (long)answer;
                 if (value == 1)
                 {
+                    UseUpWakeUp(next, queues, cancellationToken);
                     return;
                 }
 
@@ -332,11 +333,15 @@ internal sealed partial class RedisVigilStorage
         await WaitAsync(next, wait, queues, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the wake-up signal, the time, or the token, whichever is first.</summary>
+    /// <summary>
+    /// Waits for the wake-up signal, the time, or the token, whichever is first; a wake-up that came is used up (see
+    /// <see cref="UseUpWakeUp"/>).
+    /// </summary>
     private async Task WaitAsync(Task signal, TimeSpan wait, IReadOnlyList<string> queues, CancellationToken cancellationToken)
     {
         if (wait <= TimeSpan.Zero)
         {
+            UseUpWakeUp(signal, queues, cancellationToken);
             return;
         }
 
@@ -347,12 +352,20 @@ internal sealed partial class RedisVigilStorage
         // Cancel, not CancelAsync: the one callback is the delay's timer, cheap to stop here, whereas CancelAsync runs it
         // on the thread pool and this method would resume there, one thread hop more between a wake-up and its claim.
         stop.Cancel();
-        if (signal.IsCompleted)
+        UseUpWakeUp(signal, queues, cancellationToken);
+    }
+
+    /// <summary>
+    /// A wake-up that came during this wait is used up by the claim the caller sends next, which sees every task enqueued
+    /// until it runs (the scripts publish the wake-up in the same atomic step as the task). Left pending, it would end
+    /// the next wait at once, for a claim that finds nothing: two claims per task for a worker given one task at a
+    /// time. Not when the wait was cancelled: no claim follows then.
+    /// </summary>
+    private void UseUpWakeUp(Task signal, IReadOnlyList<string> queues, CancellationToken cancellationToken)
+    {
+        if (signal.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
-            // The wake-up that ended this wait is used up by the claim that follows it (which sees every task enqueued
-            // until it runs). Left pending, it would end the next wait at once, for a claim that finds nothing: two
-            // claims per task for a worker that gets one task at a time.
-            _wake.Consume(queues);
+            _wake.ClearPending(queues);
         }
     }
 

@@ -22,7 +22,6 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     /// </summary>
     private const string SchemaVersion = "2";
 
-
     private readonly RedisStorageOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;

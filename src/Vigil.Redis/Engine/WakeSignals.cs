@@ -59,7 +59,7 @@ internal sealed class WakeSignals
 
     /// <summary>Clears the pending signals of the queues (a waiter they woke is about to claim from them).</summary>
     /// <param name="queues">The queues.</param>
-    public void Consume(IReadOnlyList<string> queues)
+    public void ClearPending(IReadOnlyList<string> queues)
     {
         for (var i = 0; i < queues.Count; i++)
         {

@@ -64,6 +64,7 @@ internal sealed partial class SqliteVigilStorage
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wakeUps[^1] = Task.Delay(wait, _timeProvider, stopWaiting.Token);
             await Task.WhenAny(wakeUps).ConfigureAwait(false);
+
             // Cancel, not CancelAsync: stopping the delay's timer here is cheap; CancelAsync would resume this method on
             // the thread pool, one thread hop more after the wake-up.
             stopWaiting.Cancel();
@@ -184,8 +185,7 @@ internal sealed partial class SqliteVigilStorage
                             using var stopInterval = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                             var interval = Task.Delay(_options.ChangePollInterval, TimeProvider.System, stopInterval.Token);
                             await Task.WhenAny(early, interval).ConfigureAwait(false);
-                            // Cancel, not CancelAsync: stopping the delay's timer here is cheap; CancelAsync would resume this method on
-                            // the thread pool, one thread hop more after the wake-up.
+                            // Cancel, not CancelAsync: see WaitForWorkAsync.
                             stopInterval.Cancel();
                             stoppingToken.ThrowIfCancellationRequested();
                             if (early.IsCompleted)
@@ -258,8 +258,7 @@ internal sealed partial class SqliteVigilStorage
                         using var stopFallback = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                         var fallback = Task.Delay(WatchedFallbackInterval, TimeProvider.System, stopFallback.Token);
                         await Task.WhenAny(written, fallback).ConfigureAwait(false);
-                        // Cancel, not CancelAsync: stopping the delay's timer here is cheap; CancelAsync would resume this method on
-                        // the thread pool, one thread hop more after the wake-up.
+                        // Cancel, not CancelAsync: see WaitForWorkAsync.
                         stopFallback.Cancel();
                         stoppingToken.ThrowIfCancellationRequested();
                         if (written.IsCompleted)
