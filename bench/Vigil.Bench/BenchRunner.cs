@@ -230,12 +230,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                 {
                     off = outcome.TasksPerSec;
                     s.Add("drainOff", outcome.TasksPerSec, "tasks/s");
-                    s.Add("off.cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
-                    if (outcome.Runtime is { } rt)
-                    {
-                        s.Add("off.rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
-                        s.Add("off.rt.gcpause", rt.GcPauseMs, "ms");
-                    }
+                    RecordWorkerCost(s, outcome, "off.");
                 }
 
                 return $"{outcome.TasksPerSec:N0} tasks/s ({outcome.FromSpawnTasksPerSec:N0} from spawn, {outcome.SteadyTasksPerSec:N0} over the second half); batch enqueue {outcome.BatchEnqueueTasksPerSec:N0} tasks/s; worker CPU {outcome.WorkerCpuMicrosPerTask:F0} µs/task ({outcome.WorkerCpuCores:F2} cores){(outcome.ServerCpuMicrosPerTask is { } serverCost ? $", redis-server {serverCost:F0} µs/task" : "")}";
@@ -245,6 +240,20 @@ internal sealed class BenchRunner(BenchSettings settings)
         if (on is { } a && off is { } b)
         {
             s.Add("overhead", (1 - (a / b)) * 100, "%");
+        }
+    }
+
+    /// <summary>
+    /// What a drain cost the worker: CPU, allocations and GC pause per task, under <paramref name="prefix"/> (empty for the
+    /// everything-on drains, <c>off.</c> for the drains with observability off).
+    /// </summary>
+    private void RecordWorkerCost(RunSeries s, DrainOutcome outcome, string prefix)
+    {
+        s.Add(prefix + "cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
+        if (outcome.Runtime is { } rt)
+        {
+            s.Add(prefix + "rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
+            s.Add(prefix + "rt.gcpause", rt.GcPauseMs, "ms");
         }
     }
 
@@ -259,7 +268,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         }
 
         s.Add("enqueueBatch", outcome.BatchEnqueueTasksPerSec, "tasks/s");
-        s.Add("cost.worker", outcome.WorkerCpuMicrosPerTask, "µs/task");
+        RecordWorkerCost(s, outcome, string.Empty);
         s.Add("cost.cores", outcome.WorkerCpuCores, "cores");
         if (outcome.ServerCpuMicrosPerTask is { } server)
         {
@@ -268,10 +277,8 @@ internal sealed class BenchRunner(BenchSettings settings)
 
         if (outcome.Runtime is { } rt)
         {
-            s.Add("rt.alloc", rt.AllocatedBytes / 1024.0 / settings.Tasks, "KB/task");
             s.Add("rt.workitems", (double)rt.WorkItems / settings.Tasks, "items/task");
             s.Add("rt.jit", rt.JitMs, "ms");
-            s.Add("rt.gcpause", rt.GcPauseMs, "ms");
             s.Add("rt.gen0", rt.Gen0, "GCs");
             s.Add("rt.contention", rt.LockContentions * 1000.0 / settings.Tasks, "per 1k tasks");
             Progress.Result(string.Create(CultureInfo.InvariantCulture,

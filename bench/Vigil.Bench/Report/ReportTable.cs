@@ -34,6 +34,7 @@ internal static class ReportTable
         Row(table, "  worker CPU per task (µs)", sqlite?.DrainCost?.WorkerMicrosPerTask, redis?.DrainCost?.WorkerMicrosPerTask, null, null, "");
         Row(table, "  redis-server CPU per task (µs)", null, redis?.DrainCost?.ServerMicrosPerTask, null, null, "");
         Row(table, "  worker allocations per task (KB)", sqlite?.DrainCost?.AllocatedKbPerTask, redis?.DrainCost?.AllocatedKbPerTask, null, null, "");
+        Row(table, "  worker GC pause per drain (ms)", sqlite?.DrainCost?.GcPauseMs, redis?.DrainCost?.GcPauseMs, null, null, "");
         Row(table, "  worker JIT time during the drain (ms)", sqlite?.DrainCost?.JitMs, redis?.DrainCost?.JitMs, null, null, "");
         Row(table, "enqueue, single (tasks/s)", sqlite?.EnqueueSingleTasksPerSec, redis?.EnqueueSingleTasksPerSec, null, hangfire?.EnqueueTasksPerSec, "");
         Row(table, $"enqueue, batch of {report.Workload.BatchSize} (tasks/s)", sqlite?.EnqueueBatchTasksPerSec, redis?.EnqueueBatchTasksPerSec, bull?.EnqueueTasksPerSec, null, "");
@@ -48,6 +49,7 @@ internal static class ReportTable
         Row(table, "observability overhead (%)", sqlite?.Observability?.OverheadPercent, redis?.Observability?.OverheadPercent, null, null, "≤ 3");
         Row(table, "  worker CPU per task, off (µs)", sqlite?.Observability?.OffWorkerMicrosPerTask, redis?.Observability?.OffWorkerMicrosPerTask, null, null, "");
         Row(table, "  worker allocations per task, off (KB)", sqlite?.Observability?.OffAllocatedKbPerTask, redis?.Observability?.OffAllocatedKbPerTask, null, null, "");
+        Row(table, "  worker GC pause per drain, off (ms)", sqlite?.Observability?.OffGcPauseMs, redis?.Observability?.OffGcPauseMs, null, null, "");
         foreach (var workers in report.Workload.WorkerCounts.Where(w => w > 1))
         {
             var key = workers.ToString(CultureInfo.InvariantCulture);
