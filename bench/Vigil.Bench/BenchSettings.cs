@@ -77,7 +77,7 @@ internal sealed record BenchSettings
     public string? TraceDirectory { get; init; }
 
     /// <summary>
-    /// Observability-on/off drain pairs per run (default 8; their order alternates). One pair's ratio varies by ±5-7 % (standard
+    /// Observability-on/off drain pairs per run (default 8; their order alternates). One pair's ratio varies by ±4-7 % (standard
     /// deviation; single pairs from −26 % to +14 %) on a shared 2-core machine while the overhead being measured is 1-3 %,
     /// so the overhead figure is the median of runs × pairs ratios (24 by default: the median of 9 moved by ±1.5 points
     /// from run to run); every on-drain also counts in the drain figure.

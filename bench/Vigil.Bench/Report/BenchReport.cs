@@ -188,7 +188,7 @@ internal sealed class ObservabilityResult
     /// <summary>
     /// Worker CPU per task of the drains with everything off (the on drains' is
     /// <see cref="DrainCostResult.WorkerMicrosPerTask"/>): what observability costs in CPU, a steadier figure than the
-    /// throughput ratio, which the machine's noise moves by ±5-7 % (standard deviation) a pair.
+    /// throughput ratio, which the machine's noise moves by ±4-7 % (standard deviation) a pair.
     /// </summary>
     public Summary? OffWorkerMicrosPerTask { get; init; }
 
