@@ -1,10 +1,10 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vigil.Alerts;
 using Vigil.Health;
+using Vigil.Processing;
 using Vigil.Storage;
 using Vigil.Tasks;
 using Vigil.Telemetry;
@@ -50,7 +50,8 @@ internal sealed class VigilSentinel : BackgroundService
         _healthOptions = healthOptions;
         _timeProvider = timeProvider;
         _logger = logger;
-        Owner = worker?.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture)}";
+        // A process without a worker (a web front end) is named like a worker would be, so the lock and the alerts read alike.
+        Owner = worker?.WorkerId ?? WorkerIdentity.CreateForThisProcess();
     }
 
     /// <summary>This process's identity in the election.</summary>
