@@ -58,6 +58,17 @@ public sealed class RedisStorageOptions
     /// <summary>The approximate most events kept in the real-time event feed (<c>XADD MAXLEN ~</c>). Default 10,000.</summary>
     public int EventFeedMaxLength { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long a worker whose claim found its queues empty stays registered as waiting, so the next task enqueued to one
+    /// of them is handed to it directly: the enqueue leases the task to the worker and sends it on the worker's process
+    /// channel, and the worker starts it without a claim round trip (about a third of an idle worker's pick-up time).
+    /// An idle worker registers again at each poll, so keep this above the workers' <c>PollInterval</c>. A worker that
+    /// died while registered is handed at most as many tasks as it had free slots, within this window; their short
+    /// hand-off lease (5 s) then expires and any worker takes them over. Default 2 s; zero turns the hand-off off (every
+    /// task then goes by wake-up and claim).
+    /// </summary>
+    public TimeSpan HandOffWindow { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Expiry, in Redis's own clock, of a worker record that stops being refreshed. Default 1 day.</summary>
     public TimeSpan WorkerRecordExpiry { get; set; } = TimeSpan.FromDays(1);
 }

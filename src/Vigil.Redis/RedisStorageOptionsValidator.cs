@@ -53,6 +53,10 @@ internal sealed class RedisStorageOptionsValidator : IValidateOptions<RedisStora
         NotNegative(errors, nameof(options.FinishedTaskExpiry), options.FinishedTaskExpiry);
         NotNegative(errors, nameof(options.StatisticsExpiry), options.StatisticsExpiry);
         Positive(errors, nameof(options.WorkerRecordExpiry), options.WorkerRecordExpiry);
+        if (options.HandOffWindow < TimeSpan.Zero || options.HandOffWindow > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"RedisStorageOptions.HandOffWindow is {options.HandOffWindow}: use zero (no direct hand-off) up to 1 minute, a little above the workers' PollInterval.");
+        }
         if (options.EventFeedMaxLength < 100)
         {
             errors.Add($"RedisStorageOptions.EventFeedMaxLength is {options.EventFeedMaxLength}: use 100 or more.");

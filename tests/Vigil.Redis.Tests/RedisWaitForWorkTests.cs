@@ -87,8 +87,9 @@ public sealed class RedisWaitForWorkTests
     [Fact]
     public async Task WaitForWorkAsync_AfterAWakeUpAndTheClaimItCalledFor_WaitsForTheNextOne()
     {
-        // Arrange: an idle worker's wait, ended by an enqueue's wake-up message; its claim takes the task.
-        await using var sut = await Sut.StartAsync();
+        // Arrange: an idle worker's wait, ended by an enqueue's wake-up message; its claim takes the task. (No direct
+        // hand-off: with it, the enqueue hands the task to the registered worker instead, see RedisHandOffTests.)
+        await using var sut = await Sut.StartAsync(handOffWindow: TimeSpan.Zero);
         var (server, storage, time) = (sut.Server, sut.Storage, sut.Time);
         IReadOnlyList<string> queues = ["q"];
         var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(5) };
@@ -124,11 +125,13 @@ public sealed class RedisWaitForWorkTests
 
         public FakeTimeProvider Time { get; }
 
-        public static async Task<Sut> StartAsync()
+        public static async Task<Sut> StartAsync(TimeSpan? handOffWindow = null)
         {
             var server = await RedisServer.StartAsync(new RedisServerOptions());
             var time = new FakeTimeProvider(Start);
-            var storage = RedisStorage.Create(new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" }, time);
+            var options = new RedisStorageOptions { Configuration = server.Url, KeyPrefix = "wait" };
+            options.HandOffWindow = handOffWindow ?? options.HandOffWindow;
+            var storage = RedisStorage.Create(options, time);
             await storage.InitializeAsync(CancellationToken.None);
             return new Sut(server, storage, time);
         }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Vigil.Redis.Connection;
 
-/// <summary>Log messages of the Redis connection and its watchdog (event ids 3100-3199).</summary>
+/// <summary>Log messages of the Redis connection, its watchdog and its pub/sub deliveries (event ids 3100-3199).</summary>
 internal static partial class Log
 {
     [LoggerMessage(3100, LogLevel.Information, "Redis storage connected to {Location} (key prefix '{KeyPrefix}', operation timeout {OperationTimeout}, watchdog every {PingInterval}, rebuild after {Failures} failed pings)")]
@@ -31,4 +31,19 @@ internal static partial class Log
 
     [LoggerMessage(3108, LogLevel.Information, "Redis connection reset on request")]
     public static partial void ResetRequested(ILogger logger);
+
+    [LoggerMessage(3109, LogLevel.Warning, "A message on the Redis hand-off channel {Channel} could not be read (another Vigil version sharing the key prefix?); its task is taken over when its hand-off lease expires")]
+    public static partial void HandOffUnreadable(ILogger logger, string channel);
+
+    [LoggerMessage(3110, LogLevel.Debug, "Task {TaskId} handed to worker {WorkerId} was taken over before the worker took it; the worker's lease renewal stops its run")]
+    public static partial void HandOffLeaseLost(ILogger logger, string taskId, string workerId);
+
+    [LoggerMessage(3111, LogLevel.Warning, "Lengthening the lease of a task handed to worker {WorkerId} failed (try {Attempt}): {Reason}")]
+    public static partial void HandOffLeaseNotLengthened(ILogger logger, string workerId, int attempt, string reason);
+
+    [LoggerMessage(3112, LogLevel.Warning, "Task {TaskId} handed to worker {WorkerId}, which stopped before taking it, could not be given back ({Reason}); it is taken over when its hand-off lease expires")]
+    public static partial void HandOffNotGivenBack(ILogger logger, string taskId, string workerId, string reason);
+
+    [LoggerMessage(3113, LogLevel.Warning, "{Count} task(s) handed to worker {WorkerId} waited too long to be taken (their hand-off lease was ending); they are taken over by a claim instead")]
+    public static partial void HandOffTooLate(ILogger logger, int count, string workerId);
 }

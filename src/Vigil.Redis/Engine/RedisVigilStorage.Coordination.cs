@@ -66,6 +66,7 @@ internal sealed partial class RedisVigilStorage
     public async ValueTask RemoveWorkerAsync(string workerId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(workerId);
+        await EndHandOffsAsync(workerId, cancellationToken).ConfigureAwait(false);
         await RunAsync("remove worker", async db =>
         {
             var delete = db.KeyDeleteAsync(_keys.Worker(workerId));

@@ -137,9 +137,10 @@ internal sealed partial class RedisVigilStorage
     /// <summary>The enqueue script's arguments for the tasks at <paramref name="positions"/> (see <see cref="LuaScripts.Enqueue"/>).</summary>
     private RedisValue[] EnqueueArgs(IReadOnlyList<NewTask> tasks, List<int> positions, long[] hints, DateTimeOffset now, long orderMs)
     {
-        var args = QueueArgs(tasks[positions[0]].Queue, now, 1 + (positions.Count * EnqueueFieldsPerTask));
+        var args = QueueArgs(tasks[positions[0]].Queue, now, 2 + (positions.Count * EnqueueFieldsPerTask));
         args[FirstArg] = orderMs;
-        var a = FirstArg + 1;
+        args[FirstArg + 1] = HandOffLeaseMicros;
+        var a = FirstArg + 2;
         foreach (var i in positions)
         {
             var task = tasks[i];

@@ -9,6 +9,9 @@ namespace Vigil.Redis.Engine;
 internal sealed partial class RedisVigilStorage
 {
     private const int ClaimFieldsPerTask = 12;
+
+    /// <summary>The claim script's own arguments before its queues: worker, lease expiry, count, registration end, channel.</summary>
+    private const int ClaimArgs = 5;
     private const int MaxRememberedClaims = 100_000;
 
     /// <summary>How long after a claim that ran dry a wait for work of the same queues trusts it instead of looking again.</summary>
@@ -28,6 +31,11 @@ internal sealed partial class RedisVigilStorage
             return [];
         }
 
+        if (TakeHandedTasks(request) is { } handed)
+        {
+            return handed;
+        }
+
         if (_claimedQueues.Count > MaxRememberedClaims)
         {
             // Only a cache (the id index answers too): bound it against tasks whose completion never came here.
@@ -38,6 +46,10 @@ internal sealed partial class RedisVigilStorage
         var leaseExpires = now + request.LeaseDuration;
         var leaseMicros = ToMicros(leaseExpires);
         var leaseAt = FromMicros(leaseMicros);
+
+        // A claim that runs dry registers the worker as waiting (see LuaScripts.HandOff), with the first call's queues:
+        // on Cluster the later slots' queues go by wake-up and claim, so a worker is never handed more than one task.
+        var registrationEnds = RegistrationEnds(now);
         List<ClaimedTask>? claimed = null;
         long nextDue = 0;
         var drained = true;
@@ -55,13 +67,21 @@ internal sealed partial class RedisVigilStorage
             }
 
             var count = IsCluster ? SameSlotRun(queues, first) : queues.Count - first;
-            var args = QueueArgs(queues[first], now, 3 + count);
+            var args = QueueArgs(queues[first], now, ClaimArgs + count);
             args[FirstArg] = request.WorkerId;
             args[FirstArg + 1] = leaseMicros;
             args[FirstArg + 2] = remaining;
+            var registers = first == 0 && registrationEnds > 0;
+            args[FirstArg + 3] = registers ? registrationEnds : 0;
+            args[FirstArg + 4] = _handOffChannelName;
             for (var q = 0; q < count; q++)
             {
-                args[FirstArg + 3 + q] = queues[first + q];
+                args[FirstArg + ClaimArgs + q] = queues[first + q];
+            }
+
+            if (registers)
+            {
+                Inbox(request.WorkerId).Claiming(count == queues.Count ? queues : queues.Take(count).ToArray());
             }
 
             var answer = await RunScriptAsync("claim", RedisScripts.Claim, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
@@ -112,25 +132,30 @@ internal sealed partial class RedisVigilStorage
         return count;
     }
 
-    private static ClaimedTask ParseClaimed(string queue, RedisResult[] f, int i, DateTimeOffset now, DateTimeOffset leaseExpires)
+    private static ClaimedTask ParseClaimed(string queue, RedisResult[] f, int i, DateTimeOffset now, DateTimeOffset leaseExpires) =>
+        NewClaimedTask(
+            queue, id: f[i].ToString(), type: f[i + 1].ToString(), payload: f[i + 2].ToString(), attempt: (int)f[i + 3], maxAttempts: (int)f[i + 4],
+            timeout: f[i + 5].ToString(), createdMicros: (long)f[i + 6], readySinceMicros: (long)f[i + 7], traceParent: f[i + 8].ToString(),
+            traceState: f[i + 9].ToString(), takenOver: (int)f[i + 10] == 1, now, leaseExpires);
+
+    /// <summary>A claimed task from the fields a claim (or a hand-off) returns; empty strings stand for none.</summary>
+    private static ClaimedTask NewClaimedTask(
+        string queue, string id, string type, string payload, int attempt, int maxAttempts, string timeout, long createdMicros,
+        long readySinceMicros, string traceParent, string traceState, bool takenOver, DateTimeOffset now, DateTimeOffset leaseExpires)
     {
-        var readySince = FromMicros((long)f[i + 7]);
-        var wait = now - readySince;
-        var timeout = f[i + 5].ToString();
-        var traceParent = f[i + 8].ToString();
-        var traceState = f[i + 9].ToString();
+        var wait = now - FromMicros(readySinceMicros);
         return new ClaimedTask
         {
-            Id = f[i].ToString(),
-            Type = f[i + 1].ToString(),
+            Id = id,
+            Type = type,
             Queue = queue,
-            Payload = f[i + 2].ToString(),
-            Attempt = (int)f[i + 3],
-            MaxAttempts = (int)f[i + 4],
+            Payload = payload,
+            Attempt = attempt,
+            MaxAttempts = maxAttempts,
             Timeout = timeout.Length == 0 ? null : TimeSpan.FromTicks(long.Parse(timeout, NumberStyles.Integer, CultureInfo.InvariantCulture)),
-            CreatedAt = FromMicros((long)f[i + 6]),
+            CreatedAt = FromMicros(createdMicros),
             WaitTime = wait < TimeSpan.Zero ? TimeSpan.Zero : wait,
-            TakenOver = (int)f[i + 10] == 1,
+            TakenOver = takenOver,
             LeaseExpiresAt = leaseExpires,
             TraceParent = traceParent.Length == 0 ? null : traceParent,
             TraceState = traceState.Length == 0 ? null : traceState,

@@ -48,6 +48,8 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         _finTtl = (long)options.FinishedTaskExpiry.TotalSeconds;
         _events = new GroupCommit<VigilEvent, bool>(SendEventsAsync, MaxEventBatch);
         _eventsKeys = [_keys.Events];
+        _handOffChannelName = _keys.GlobalTag + ":hand:" + Guid.NewGuid().ToString("N");
+        _handOffChannel = RedisChannel.Literal(_handOffChannelName);
     }
 
     public string EngineName => "redis";
@@ -101,23 +103,28 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
 
     /// <summary>
     /// Loads every script into the server (all in one pipelined step) and keeps the SHA-1 names Redis answers, so the hot
-    /// path sends <c>EVALSHA</c>. Other servers (cluster nodes, a failed-over replica) load a script on their first
-    /// <c>NOSCRIPT</c>.
+    /// path sends <c>EVALSHA</c>. Every script, even when an earlier storage of this process learned its SHA-1 already
+    /// (another server, or this one before a restart): else each script's first call here would be a <c>NOSCRIPT</c>
+    /// error and a second send of its text. Other servers (cluster nodes, a failed-over replica) load a script on their
+    /// first <c>NOSCRIPT</c>.
     /// </summary>
     private async Task LearnScriptHashesAsync(IServer? server, CancellationToken cancellationToken)
     {
-        var unknown = RedisScripts.All.Where(s => s.Hash is null).ToArray();
-        if (server is null || unknown.Length == 0)
+        if (server is null)
         {
             return;
         }
 
+        var scripts = RedisScripts.All;
         try
         {
-            var hashes = await Cancellable(Task.WhenAll(unknown.Select(s => server.ScriptLoadAsync(s.Text))), cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < unknown.Length; i++)
+            var hashes = await Cancellable(Task.WhenAll(scripts.Select(s => server.ScriptLoadAsync(s.Text))), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < scripts.Count; i++)
             {
-                unknown[i].Learn(hashes[i]);
+                if (scripts[i].Hash is null)
+                {
+                    scripts[i].Learn(hashes[i]);
+                }
             }
         }
         catch (Exception ex) when (IsUnavailable(ex))
@@ -271,7 +278,9 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     {
         _cluster = multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster);
 
-        // Subscribe the wake-up channel on every new multiplexer (first connection and each rebuild).
+        // Subscribe the wake-up and hand-off channels on every new multiplexer (first connection and each rebuild).
+        _handOffSubscribed = false;
+        WatchSubscription(multiplexer);
         Volatile.Write(ref _subscription, SubscribeAsync(multiplexer));
     }
 
@@ -279,7 +288,11 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
     {
         try
         {
-            await multiplexer.GetSubscriber().SubscribeAsync(_keys.WakeChannel, (_, queue) => _wake.Signal(queue.ToString())).ConfigureAwait(false);
+            var subscriber = multiplexer.GetSubscriber();
+            var wake = subscriber.SubscribeAsync(_keys.WakeChannel, (_, queue) => _wake.Signal(queue.ToString()));
+            var handOff = HandOffEnabled ? subscriber.SubscribeAsync(_handOffChannel, (_, message) => OnHandOff(message)) : Task.CompletedTask;
+            await Task.WhenAll(wake, handOff).ConfigureAwait(false);
+            _handOffSubscribed = HandOffEnabled && ReferenceEquals(_connection.Current, multiplexer);
             _wake.SignalAll(); // anything enqueued while unsubscribed is found by the next claim
         }
         catch (Exception ex) when (ex is RedisException or ObjectDisposedException or TimeoutException)

@@ -232,7 +232,7 @@ internal static partial class LuaScripts
           -- A queue with no task left whose caller says it may go (a vanished worker's private queue): drop its keys.
           if ARGV[12] == '1' and redis.call('ZCARD', K .. ':i:all') == 0 and redis.call('ZCARD', D) == 0 then
             for _, m in ipairs(redis.call('ZRANGE', K .. ':sti', 0, -1)) do redis.call('DEL', K .. ':st:' .. m) end
-            redis.call('DEL', S, D, L, M, K .. ':sti', K .. ':fd', K .. ':fx')
+            redis.call('DEL', S, D, L, M, K .. ':sti', K .. ':fd', K .. ':fx', K .. ':w', K .. ':wd')
             dropped = 1
           end
         end

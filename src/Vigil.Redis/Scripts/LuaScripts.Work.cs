@@ -4,10 +4,11 @@ namespace Vigil.Redis.Scripts;
 internal static partial class LuaScripts
 {
     /// <summary>
-    /// Enqueue, for tasks of the queues of one slot in one atomic step. ARGV[8] = order milliseconds, then 11 per task:
-    /// queue, id, type, payload, max attempts, timeout ticks, due µs, idempotency key, traceparent, tracestate ('' =
-    /// none), order hint. Returns per task 1 when stored, 0 when a task with this id was stored already (an earlier try
-    /// of the same call). Idempotency keys were reserved by the engine before; the script only records the key.
+    /// Enqueue, for tasks of the queues of one slot in one atomic step. ARGV[8] = order milliseconds, ARGV[9] = lease of
+    /// a task handed to a waiting worker (µs; 0 = no hand-off, see <see cref="HandOff"/>), then 11 per task: queue, id,
+    /// type, payload, max attempts, timeout ticks, due µs, idempotency key, traceparent, tracestate ('' = none), order
+    /// hint. Returns per task 1 when stored, 0 when a task with this id was stored already (an earlier try of the same
+    /// call). Idempotency keys were reserved by the engine before; the script only records the key.
     /// </summary>
     /// <remarks>
     /// Creation order (the list indexes' score) is milliseconds × 1000 + a counter. The counter is the larger of the
@@ -15,11 +16,12 @@ internal static partial class LuaScripts
     /// within a queue) and the engine's order hint (the process's own counter, so one batch across queues — and so
     /// across slots and scripts — keeps its order).
     /// </remarks>
-    public const string Enqueue = Header + ZOps + Stats + Promote + """
+    public const string Enqueue = Header + ZOps + Stats + Promote + Lease + HandOff + """
         local orderMs = tonumber(ARGV[8])
+        local handLease = tonumber(ARGV[9])
         local counters = {}
         local out = {}
-        local i = 9
+        local i = 10
         while i <= #ARGV do
           local queue, id, ty, p, ma, to, due, ik, tp, ts, hint = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7], ARGV[i+8], ARGV[i+9], tonumber(ARGV[i+10])
           i = i + 11
@@ -71,6 +73,15 @@ internal static partial class LuaScripts
             redis.call('HSET', M, 'om', ARGV[8], 'on', str(c))
           end
         end
+        if handLease > 0 then
+          -- Ready tasks go straight to idle workers that wait on their queue; only what is left needs a wake-up.
+          for q, c in pairs(woke) do
+            if c > 0 then
+              useQueue(q)
+              woke[q] = c - handOff(c, handLease)
+            end
+          end
+        end
         flushZ()
         flushStats()
         publish()
@@ -78,33 +89,28 @@ internal static partial class LuaScripts
         """;
 
     /// <summary>
-    /// Claim from the queues ARGV[11..] (of one slot), in that priority order: a later queue only fills what the earlier
-    /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count. Returns 12 per task: position of its
-    /// queue in ARGV[11..] (1-based), id, type, payload, attempt, max attempts, timeout ticks, created µs, ready-since µs,
-    /// traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9]. When fewer than ARGV[10] were
-    /// claimed, one value more at the end: when the first delayed task or lease of these queues falls due (µs), or 0.
+    /// Claim from the queues ARGV[13..] (of one slot), in that priority order: a later queue only fills what the earlier
+    /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count, ARGV[11] = when a registration as
+    /// waiting ends (µs; 0 = do not register), ARGV[12] = the hand-off channel of the worker's process. Returns 12 per
+    /// task: position of its queue in ARGV[13..] (1-based), id, type, payload, attempt, max attempts, timeout ticks,
+    /// created µs, ready-since µs, traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9].
+    /// When fewer than ARGV[10] were claimed, one value more at the end: when the first delayed task or lease of these
+    /// queues falls due (µs), or 0; and the worker is registered as waiting on these queues until ARGV[11], so the next
+    /// tasks enqueued to them, as many as it asked for and did not get, are handed to it (see <see cref="HandOff"/>).
     /// </summary>
     /// <remarks>
     /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
     /// worker asking for its private queue first, then its shared queues, would otherwise pay one per queue.
     /// </remarks>
-    public const string Claim = Header + ZOps + Stats + Promote + NextDue + """
+    public const string Claim = Header + ZOps + Stats + Promote + NextDue + Lease + """
         local worker, le, max = ARGV[8], ARGV[9], tonumber(ARGV[10])
+        local firstQueue = 13
         local out = {}
         local n = 0
         local position = 0
-        local F = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le'}
+        local F = LF
         local function claim(id, key, h, rs, takeover)
-          local a = tonumber(h[2]) + 1
-          local k = tostring(tonumber(h[3]) + 1)
-          redis.call('HSET', key, 'st', 'running', 'a', a, 'n', k, 'lo', worker, 'le', le,
-            k .. ':n', a, k .. ':w', worker, k .. ':s', nowS)
-          zset(L, id, le)
-          local w = (now - tonumber(rs)) * 10
-          if w < 0 then w = 0 end
-          stat(h[4], 'wc', 1)
-          stat(h[4], 'wt', w)
-          statMaxOf(h[4], 'wm', w)
+          local a = lease(id, key, h, rs, worker, le)
           n = n + 1
           local j = #out
           out[j + 1] = position
@@ -120,9 +126,9 @@ internal static partial class LuaScripts
           out[j + 11] = h[10] or ''
           out[j + 12] = takeover
         end
-        for qi = 11, #ARGV do
+        for qi = firstQueue, #ARGV do
           if n >= max then break end
-          position = qi - 10
+          position = qi - firstQueue + 1
           useQueue(ARGV[qi])
           promote()
           -- Take over tasks whose worker vanished: their lease is over by the engine's clock (not Redis's idle time).
@@ -172,10 +178,28 @@ internal static partial class LuaScripts
         flushStats()
         publish()
         if n >= max then return out end
-        -- Fewer than asked (the queues ran dry): say when the next delayed task or lease falls due (0: none), so the
-        -- engine's wait for work needs no look of its own right after this claim.
+        if ARGV[11] ~= '0' then
+          -- Fewer than asked (the queues ran dry): register the worker as waiting on these queues, with room for the tasks it
+          -- asked for and did not get (see HandOff), in place of its earlier registration; registrations that ended are
+          -- dropped on the way.
+          local qs = {}
+          for qi = firstQueue, #ARGV do qs[#qs + 1] = ARGV[qi] end
+          local reg = ARGV[12] .. ' ' .. str(max - n) .. ' ' .. table.concat(qs, ' ')
+          for _, q in ipairs(qs) do
+            local k = '{' .. P .. ':' .. q .. '}'
+            local ended = redis.call('ZRANGE', k .. ':w', '-inf', '(' .. nowS, 'BYSCORE', 'LIMIT', 0, 100)
+            if #ended > 0 then
+              redis.call('ZREM', k .. ':w', unpack(ended))
+              redis.call('HDEL', k .. ':wd', unpack(ended))
+            end
+            redis.call('ZADD', k .. ':w', ARGV[11], worker)
+            redis.call('HSET', k .. ':wd', worker, reg)
+          end
+        end
+        -- Say when the next delayed task or lease falls due (0: none), so the engine's wait for work needs no look of its
+        -- own right after this claim.
         local next = nil
-        for qi = 11, #ARGV do
+        for qi = firstQueue, #ARGV do
           useQueue(ARGV[qi])
           local t = nextDue()
           if t and (not next or t < next) then next = t end
@@ -205,5 +229,19 @@ internal static partial class LuaScripts
         end
         flushZ()
         return out
+        """;
+
+    /// <summary>
+    /// Ends a worker's registration as waiting (see <see cref="HandOff"/>) in the queues ARGV[9..] (of one slot):
+    /// ARGV[8] = worker. Returns 1.
+    /// </summary>
+    public const string Unregister = Header + """
+        local worker = ARGV[8]
+        for i = 9, #ARGV do
+          local k = '{' .. P .. ':' .. ARGV[i] .. '}'
+          redis.call('ZREM', k .. ':w', worker)
+          redis.call('HDEL', k .. ':wd', worker)
+        end
+        return 1
         """;
 }

@@ -51,10 +51,14 @@ internal static partial class LuaScripts
         local function finish(key)
           if finTtl > 0 then redis.call('EXPIRE', key, finTtl) end
         end
+        -- Tasks made ready per queue by this script; a queue whose every such task was handed to a waiting worker
+        -- (see HandOff) needs no wake-up message.
         local woke = {}
-        local function wake() woke[Q] = true end
+        local function wake() woke[Q] = (woke[Q] or 0) + 1 end
         local function publish()
-          for q, _ in pairs(woke) do redis.call('PUBLISH', WAKE, q) end
+          for q, c in pairs(woke) do
+            if c > 0 then redis.call('PUBLISH', WAKE, q) end
+          end
         end
 
         """;
@@ -221,6 +225,110 @@ internal static partial class LuaScripts
             end
           end
           return next
+        end
+
+        """;
+
+    /// <summary>
+    /// <c>lease(...)</c>: leases a ready task to a worker (needs <see cref="ZOps"/> and <see cref="Stats"/>). <c>LF</c> names
+    /// the task hash fields it needs, read with one <c>HMGET</c>.
+    /// </summary>
+    private const string Lease = """
+        local LF = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le'}
+        -- The task runs for worker until le (µs): attempt and run number go up by one, the run opens in the timeline, and
+        -- its wait since rs (ready-since µs) is counted. h = the task's LF fields. Returns the attempt.
+        local function lease(id, key, h, rs, worker, le)
+          local a = tonumber(h[2]) + 1
+          local k = tostring(tonumber(h[3]) + 1)
+          redis.call('HSET', key, 'st', 'running', 'a', a, 'n', k, 'lo', worker, 'le', le,
+            k .. ':n', a, k .. ':w', worker, k .. ':s', nowS)
+          zset(L, id, le)
+          local w = (now - tonumber(rs)) * 10
+          if w < 0 then w = 0 end
+          stat(h[4], 'wc', 1)
+          stat(h[4], 'wt', w)
+          statMaxOf(h[4], 'wm', w)
+          return a
+        end
+
+        """;
+
+    /// <summary>
+    /// <c>handOff(count, handLease)</c>: the direct hand-off of ready tasks to workers registered as waiting (needs
+    /// <see cref="Lease"/>). A worker whose claim ran dry is registered in each of its queues (one slot): the sorted set
+    /// <c>K:w</c> (worker → registration expiry µs) and the hash <c>K:wd</c> (worker → <c>channel room queue1 queue2 ...</c>:
+    /// its process's hand-off channel, how many more tasks it can start, the queues it waits on).
+    /// </summary>
+    /// <remarks>
+    /// Up to <c>count</c> tasks of the current queue, oldest first. Each goes to the most recent registration (the likeliest
+    /// alive) and takes one from its room; a registration without room is dropped from all of the worker's queues, so a
+    /// worker is never handed more than its claim could have taken. The task is leased to the worker for <c>handLease</c>
+    /// µs, read from the stream by the worker's consumer (so the consumer group's pending list names it) and published on
+    /// the worker's channel with every field a claim returns: the worker starts it without a claim round trip, and the
+    /// engine lengthens the lease when the worker takes it. A worker that died or stopped meanwhile, or a message that was
+    /// lost, leaves a lease that soon expires, and any claim then takes the task over.
+    /// </remarks>
+    private const string HandOff = """
+        -- A registration: channel, room, queues.
+        local function readRegistration(reg)
+          local parts = {}
+          for part in string.gmatch(reg, '%S+') do parts[#parts + 1] = part end
+          local queues = {}
+          for j = 3, #parts do queues[#queues + 1] = parts[j] end
+          return parts[1], tonumber(parts[2]), queues
+        end
+        local function writeRegistration(worker, channel, room, queues)
+          local reg = channel .. ' ' .. room .. ' ' .. table.concat(queues, ' ')
+          for _, q in ipairs(queues) do redis.call('HSET', '{' .. P .. ':' .. q .. '}:wd', worker, reg) end
+        end
+        local function unregister(worker, queues)
+          for _, q in ipairs(queues) do
+            local k = '{' .. P .. ':' .. q .. '}'
+            redis.call('ZREM', k .. ':w', worker)
+            redis.call('HDEL', k .. ':wd', worker)
+          end
+        end
+        -- A field of a hand-off message: its length in bytes, ':', the bytes.
+        local function ns(s) return #s .. ':' .. s end
+        local function handOff(count, handLease)
+          local handed = 0
+          local WS, WD = K .. ':w', K .. ':wd'
+          while handed < count do
+            local waiter = redis.call('ZRANGE', WS, '+inf', '(' .. nowS, 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1]
+            if not waiter then break end
+            local reg = redis.call('HGET', WD, waiter)
+            if not reg then
+              redis.call('ZREM', WS, waiter)
+            else
+              local channel, room, queues = readRegistration(reg)
+              local task = nil
+              -- The oldest entry not yet delivered; stale ones (their task deleted or moved on) are dropped on the way.
+              for _ = 1, 10 do
+                local r = redis.call('XREADGROUP', 'GROUP', G, waiter, 'COUNT', 1, 'STREAMS', S, '>')
+                local e = r and r[1][2][1]
+                if not e then break end
+                local sid, id = e[1], e[2][2]
+                local key = tk(id)
+                local h = redis.call('HMGET', key, unpack(LF))
+                if h[1] == 'queued' and h[11] == sid then
+                  task = {id, key, h}
+                  break
+                end
+                redis.call('XACK', S, G, sid)
+                redis.call('XDEL', S, sid)
+              end
+              if not task then break end
+              if room > 1 then writeRegistration(waiter, channel, room - 1, queues) else unregister(waiter, queues) end
+              local id, key, h = task[1], task[2], task[3]
+              local le = str(now + handLease)
+              zrem(idx('queued'), id)
+              local a = lease(id, key, h, h[12], waiter, le)
+              redis.call('PUBLISH', channel, ns(waiter) .. ns(Q) .. ns(id) .. ns(h[4]) .. ns(h[5]) .. ns(tostring(a))
+                .. ns(h[6]) .. ns(h[7] or '') .. ns(h[8]) .. ns(h[12]) .. ns(h[9] or '') .. ns(h[10] or '') .. ns(le))
+              handed = handed + 1
+            end
+          end
+          return handed
         end
 
         """;

@@ -23,6 +23,7 @@ internal static class RedisScripts
     public static readonly RedisScript ReleaseLock = new(LuaScripts.ReleaseLock);
     public static readonly RedisScript PublishEvents = new(LuaScripts.PublishEvents);
     public static readonly RedisScript Ready = new(LuaScripts.Ready);
+    public static readonly RedisScript Unregister = new(LuaScripts.Unregister);
     public static readonly RedisScript IdempotencyReserve = new(LuaScripts.IdempotencyReserve);
     public static readonly RedisScript IdempotencySwap = new(LuaScripts.IdempotencySwap);
     public static readonly RedisScript IdempotencyRelease = new(LuaScripts.IdempotencyRelease);
@@ -30,7 +31,7 @@ internal static class RedisScripts
     /// <summary>Every script above (field initializers run in order, so each is created by now).</summary>
     public static readonly IReadOnlyList<RedisScript> All =
     [
-        Enqueue, Claim, Renew, Complete, Cancel, Retry, Delete, Purge, Summary, AcquireLock, ReleaseLock, PublishEvents, Ready,
+        Enqueue, Claim, Renew, Complete, Cancel, Retry, Delete, Purge, Summary, AcquireLock, ReleaseLock, PublishEvents, Ready, Unregister,
         IdempotencyReserve, IdempotencySwap, IdempotencyRelease,
     ];
 }

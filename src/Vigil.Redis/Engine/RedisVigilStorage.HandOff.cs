@@ -1,0 +1,276 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using Vigil.Redis.Connection;
+using Vigil.Redis.Scripts;
+using Vigil.Storage;
+
+namespace Vigil.Redis.Engine;
+
+/// <content>
+/// The direct hand-off (<see cref="LuaScripts.HandOff"/>): a worker whose claim ran dry is registered as waiting, with
+/// this process's hand-off channel; an enqueue leases the next ready task of its queues to it and publishes the task on
+/// that channel. The message lands in the worker's <see cref="HandOffInbox"/> and wakes its wait; its next claim takes
+/// the task from there, with no round trip, and the engine lengthens the short hand-off lease meanwhile.
+/// </content>
+/// <remarks>
+/// What can go wrong ends in a lease that expires within <see cref="HandOffLease"/>, after which any claim takes the task
+/// over: a worker that died while registered (it is handed at most the room of its registration), a message lost with the subscription's
+/// connection (no registration is made while the channel is not subscribed), a worker that stopped before taking the task
+/// (its removal gives the task back at once).
+/// </remarks>
+internal sealed partial class RedisVigilStorage
+{
+    /// <summary>
+    /// How long a task handed to a waiting worker stays leased to it before the worker takes it: long enough for any
+    /// delivery, short enough that a task handed to a worker that just died is soon taken over.
+    /// </summary>
+    internal static readonly TimeSpan HandOffLease = TimeSpan.FromSeconds(5);
+
+    /// <summary>A handed task is taken only while its hand-off lease has this much left: time to lengthen it.</summary>
+    private static readonly TimeSpan HandOffLeaseMargin = TimeSpan.FromSeconds(1);
+
+    /// <summary>The fields of a hand-off message (see <see cref="LuaScripts.HandOff"/>).</summary>
+    private const int HandOffFields = 13;
+
+    /// <summary>How often lengthening a handed task's lease is tried while Redis is unavailable, within the hand-off lease.</summary>
+    private const int LengthenTries = 3;
+
+    private readonly ConcurrentDictionary<string, HandOffInbox> _inboxes = new(StringComparer.Ordinal);
+    private readonly RedisChannel _handOffChannel;
+    private readonly string _handOffChannelName;
+
+    // Whether this process's hand-off channel is subscribed on the current connection: only then may its workers register.
+    private volatile bool _handOffSubscribed;
+
+    private bool HandOffEnabled => _options.HandOffWindow > TimeSpan.Zero;
+
+    /// <summary>Whether this process's workers register for hand-offs now (the channel is subscribed on a live connection).</summary>
+    internal bool HandOffReady => HandOffEnabled && _handOffSubscribed;
+
+    /// <summary>The enqueue script's hand-off lease argument (µs; 0 = no hand-off).</summary>
+    private long HandOffLeaseMicros => HandOffEnabled ? HandOffLease.Ticks / 10 : 0;
+
+    private HandOffInbox Inbox(string workerId) => _inboxes.GetOrAdd(workerId, static _ => new HandOffInbox());
+
+    /// <summary>When a registration made by a claim now ends (µs), or 0 when this process cannot take hand-offs now.</summary>
+    private long RegistrationEnds(DateTimeOffset now) =>
+        HandOffReady ? ToMicros(now + _options.HandOffWindow) : 0;
+
+    /// <summary>
+    /// The tasks handed to the worker, if any, as the answer of its claim: no round trip. Their leases are lengthened to
+    /// the claim's lease duration in the background.
+    /// </summary>
+    private IReadOnlyList<ClaimedTask>? TakeHandedTasks(ClaimRequest request)
+    {
+        if (!_inboxes.TryGetValue(request.WorkerId, out var inbox))
+        {
+            return null;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var handed = inbox.Take(request.MaxCount, now + HandOffLeaseMargin, out var dropped);
+        if (dropped > 0)
+        {
+            Log.HandOffTooLate(_logger, dropped, request.WorkerId);
+        }
+
+        if (handed is null)
+        {
+            return null;
+        }
+
+        // This claim did not look at the queues: the next wait for work must look for itself (see WaitForWorkAsync).
+        Volatile.Write(ref _lastDrainedClaim, null);
+        var leaseAt = now + request.LeaseDuration;
+        var ids = new string[handed.Count];
+        for (var i = 0; i < handed.Count; i++)
+        {
+            ids[i] = handed[i].Id;
+            handed[i] = handed[i] with { LeaseExpiresAt = leaseAt };
+        }
+
+        _ = LengthenHandedLeasesAsync(request.WorkerId, ids, request.LeaseDuration);
+        return handed;
+    }
+
+    private async Task LengthenHandedLeasesAsync(string workerId, string[] ids, TimeSpan leaseDuration)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var answers = await RenewLeasesAsync(workerId, ids, leaseDuration, CancellationToken.None).ConfigureAwait(false);
+                foreach (var answer in answers)
+                {
+                    if (!answer.Held)
+                    {
+                        // Taken over already (the worker came too late): its own lease renewal stops the run.
+                        Log.HandOffLeaseLost(_logger, answer.TaskId, workerId);
+                    }
+                }
+
+                return;
+            }
+            catch (StorageUnavailableException ex) when (attempt < LengthenTries)
+            {
+                Log.HandOffLeaseNotLengthened(_logger, workerId, attempt, ex.Message);
+                await Task.Delay(HandOffLease / (LengthenTries + 1), _timeProvider).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The worker's own lease renewal tries again; until then the short hand-off lease stands.
+                Log.HandOffLeaseNotLengthened(_logger, workerId, attempt, ex.Message);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A hand-off message: the task goes to its worker's inbox and the worker's wait is woken.</summary>
+    private void OnHandOff(RedisValue message)
+    {
+        var fields = new string[HandOffFields];
+        if (!TryReadHandOff(message, fields))
+        {
+            // Not from this version of Vigil: the task's short lease expires and a claim takes it over.
+            Log.HandOffUnreadable(_logger, _handOffChannelName);
+            return;
+        }
+
+        var workerId = fields[0];
+        ClaimedTask task;
+        try
+        {
+            task = NewClaimedTask(
+                queue: fields[1], id: fields[2], type: fields[3], payload: fields[4], attempt: ParseInt(fields[5]), maxAttempts: ParseInt(fields[6]),
+                timeout: fields[7], createdMicros: ParseLong(fields[8]), readySinceMicros: ParseLong(fields[9]), traceParent: fields[10],
+                traceState: fields[11], takenOver: false, now: _timeProvider.GetUtcNow(), leaseExpires: FromMicros(ParseLong(fields[12])));
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentOutOfRangeException)
+        {
+            Log.HandOffUnreadable(_logger, _handOffChannelName);
+            return;
+        }
+
+        _claimedQueues[task.Id] = task.Queue;
+        if (Inbox(workerId).TryAdd(task))
+        {
+            _wake.Signal(task.Queue);
+            return;
+        }
+
+        // The worker was removed while the task was on its way: give it back to the queue at once.
+        _ = GiveBackAsync(workerId, [task]);
+    }
+
+    /// <summary>Reads the length-prefixed fields of a hand-off message (<c>length:bytes</c> each, UTF-8).</summary>
+    internal static bool TryReadHandOff(RedisValue message, string[] fields)
+    {
+        if (message.IsNullOrEmpty)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> data = ((ReadOnlyMemory<byte>)message).Span;
+        var position = 0;
+        for (var f = 0; f < fields.Length; f++)
+        {
+            var rest = data[position..];
+            var colon = rest.IndexOf((byte)':');
+            if (colon <= 0 || !Utf8Parser.TryParse(rest[..colon], out int length, out var consumed) || consumed != colon
+                || length < 0 || length > rest.Length - colon - 1)
+            {
+                return false;
+            }
+
+            fields[f] = Encoding.UTF8.GetString(rest.Slice(colon + 1, length));
+            position += colon + 1 + length;
+        }
+
+        return position == data.Length;
+    }
+
+    /// <summary>
+    /// At a worker's removal: no more hand-offs to it, and what it was handed but never took goes back to its queue (the
+    /// release outcome: the attempt does not count).
+    /// </summary>
+    private async Task EndHandOffsAsync(string workerId, CancellationToken cancellationToken)
+    {
+        if (!_inboxes.TryGetValue(workerId, out var inbox))
+        {
+            return;
+        }
+
+        var queues = inbox.RegisteredQueues;
+        var left = inbox.Close();
+        if (queues is not null)
+        {
+            var first = 0;
+            while (first < queues.Count)
+            {
+                var count = IsCluster ? SameSlotRun(queues, first) : queues.Count - first;
+                var args = QueueArgs(queues[first], _timeProvider.GetUtcNow(), 1 + count);
+                args[FirstArg] = workerId;
+                for (var q = 0; q < count; q++)
+                {
+                    args[FirstArg + 1 + q] = queues[first + q];
+                }
+
+                await RunScriptAsync("unregister worker", RedisScripts.Unregister, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);
+                first += count;
+            }
+        }
+
+        await GiveBackAsync(workerId, left).ConfigureAwait(false);
+    }
+
+    private async Task GiveBackAsync(string workerId, List<ClaimedTask> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            try
+            {
+                await CompleteAsync(
+                    new TaskCompletion { TaskId = task.Id, WorkerId = workerId, Attempt = task.Attempt, Outcome = CompletionOutcome.Released, RunTime = TimeSpan.Zero },
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Its short hand-off lease expires, and a claim takes it over.
+                Log.HandOffNotGivenBack(_logger, task.Id, workerId, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Follows the subscription connection: hand-off messages sent while it is down would be lost.</summary>
+    private void WatchSubscription(ConnectionMultiplexer multiplexer)
+    {
+        multiplexer.ConnectionFailed += (_, _) =>
+        {
+            // Not for a replaced multiplexer, whose sockets close after the new one subscribed.
+            if (ReferenceEquals(_connection.Current, multiplexer))
+            {
+                _handOffSubscribed = false;
+            }
+        };
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            // The subscription's own connection (RESP2), or the one connection that carries it too (RESP3).
+            var carriesSubscription = e.ConnectionType == ConnectionType.Subscription
+                || (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && multiplexer.GetServer(endPoint).Protocol == RedisProtocol.Resp3);
+            if (carriesSubscription && ReferenceEquals(_connection.Current, multiplexer) && multiplexer.GetSubscriber().IsConnected(_handOffChannel))
+            {
+                _handOffSubscribed = true;
+
+                // Wake-ups sent while the subscription was down were lost: every waiting worker looks again.
+                _wake.SignalAll();
+            }
+        };
+    }
+
+    private static int ParseInt(string value) => int.Parse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static long ParseLong(string value) => long.Parse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture);
+}
