@@ -77,12 +77,13 @@ internal sealed record BenchSettings
     public string? TraceDirectory { get; init; }
 
     /// <summary>
-    /// Observability-on/off drain pairs per run (default 8; their order alternates). One pair's ratio varies by ±4-7 % (standard
-    /// deviation; single pairs from −26 % to +14 %) on a shared 2-core machine while the overhead being measured is 1-3 %,
-    /// so the overhead figure is the median of runs × pairs ratios (24 by default: the median of 9 moved by ±1.5 points
-    /// from run to run); every on-drain also counts in the drain figure.
+    /// Observability-on/off drain pairs per run (default 16; their order alternates). One pair's ratio varies by ±4-7 %
+    /// (standard deviation; single pairs from −26 % to +14 %) on a shared 2-core machine while the overhead being measured
+    /// is 1-3 %, so the overhead figure is the median of runs × pairs ratios: 48 by default. With 24 (8 per run) it was
+    /// 0.7, 2.3 and 3.3 % in three full runs of one day (standard error of such a median ≈ 1.25 × 4-7 / √24 ≈ 1-1.8
+    /// points); 48 take it to ≈ 0.7-1.3. Every on-drain also counts in the drain figure.
     /// </summary>
-    public int DrainPairs { get; init; } = 8;
+    public int DrainPairs { get; init; } = 16;
 
     /// <summary>The Vigil worker program (<c>--worker</c>): the Native AOT or the JIT build of bench/Vigil.Bench.Worker.</summary>
     public WorkerBinary Worker

@@ -64,8 +64,8 @@ public sealed class RedisStorageOptions
     /// channel, and the worker starts it without a claim round trip (about a third of an idle worker's pick-up time).
     /// An idle worker registers again at each poll, so keep this above the workers' <c>PollInterval</c>. A worker that
     /// died while registered is handed at most as many tasks as it had free slots, within this window; their short
-    /// hand-off lease (5 s) then expires and any worker takes them over. Default 2 s; zero turns the hand-off off (every
-    /// task then goes by wake-up and claim).
+    /// hand-off lease (10 s) then ends and another worker starts them (not counted as an attempt). Default 2 s; zero
+    /// turns the hand-off off (every task then goes by wake-up and claim). In practice off on Redis Cluster.
     /// </summary>
     public TimeSpan HandOffWindow { get; set; } = TimeSpan.FromSeconds(2);
 

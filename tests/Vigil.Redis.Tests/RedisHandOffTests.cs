@@ -128,9 +128,10 @@ public sealed class RedisHandOffTests
     }
 
     [Fact]
-    public async Task ClaimAsync_HandedTaskLeftTooLongInTheInbox_IsNotTakenButTakenOverAfterItsLease()
+    public async Task ClaimAsync_HandedTaskLeftTooLongInTheInbox_IsGivenBackNotStarted()
     {
-        // Arrange: a task handed to the worker, whose claim comes only when the hand-off lease has less than a second left.
+        // Arrange: a task handed to the worker, whose claim comes only when the hand-off lease has less left than the time
+        // lengthening it may take.
         await using var sut = await Sut.StartAsync();
         var request = Request("w");
         Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
@@ -138,17 +139,84 @@ public sealed class RedisHandOffTests
         var task = TestSupport.Task();
         await sut.Producer.EnqueueAsync([task], CancellationToken.None);
         await woken.WaitAsync(Long);
-        sut.Time.Advance(RedisVigilStorage.HandOffLease - TimeSpan.FromMilliseconds(500));
+        sut.Time.Advance(RedisVigilStorage.HandOffLease / 2 + TimeSpan.FromMilliseconds(1));
+
+        // Act: a claim (of another queue, so it cannot claim the task again once it is back).
+        var late = await sut.Worker.ClaimAsync(request with { Queues = ["other"] }, CancellationToken.None);
+
+        // Assert: not started; back in its queue at once (released: the attempt does not count), for any claim.
+        Assert.Empty(late);
+        var record = await Poll.UntilAsync(
+            () => sut.Producer.GetTaskAsync(task.Id, CancellationToken.None).AsTask(), r => r!.State == TaskState.Queued, Long, "the task given back");
+        Assert.Equal(("released", 4), (Assert.Single(record!.Timeline).Outcome, record.MaxAttempts));
+        var claimed = Assert.Single(await sut.Producer.ClaimAsync(Request("other"), CancellationToken.None));
+        Assert.Equal((task.Id, false), (claimed.Id, claimed.TakenOver));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_OfOtherQueuesThanTheHandedTasks_LeavesItForAClaimOfItsQueue()
+    {
+        // Arrange: a worker registered on its private queue and "q"; a task of "q" is handed to it.
+        await using var sut = await Sut.StartAsync();
+        var request = Request("w") with { Queues = ["_worker.w", "q"] };
+        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
+        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+        var task = TestSupport.Task();
+        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
+        await woken.WaitAsync(Long);
+
+        // Act: the reserve slot's claim, of the private queue only (every slot busy).
+        var reserve = await sut.Worker.ClaimAsync(request with { Queues = ["_worker.w"], MaxCount = 1 }, CancellationToken.None);
+
+        // Assert: it does not get the task of "q"; the next claim of "q" does.
+        Assert.Empty(reserve);
+        Assert.Equal(task.Id, Assert.Single(await sut.Worker.ClaimAsync(request, CancellationToken.None)).Id);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_FullAfterAnEmptyOne_EndsTheWorkersRegistration()
+    {
+        // Arrange: the worker registered with room for 2; then a delayed task falls due and its claim of 1 is full.
+        await using var sut = await Sut.StartAsync();
+        await sut.Producer.EnqueueAsync([TestSupport.Task() with { DueAt = Start.AddSeconds(1) }], CancellationToken.None);
+        Assert.Empty(await sut.Worker.ClaimAsync(Request("w", maxCount: 2), CancellationToken.None));
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(await sut.Worker.ClaimAsync(Request("w", maxCount: 1), CancellationToken.None));
+        var task = TestSupport.Task();
 
         // Act
-        var late = await sut.Worker.ClaimAsync(request, CancellationToken.None);
-        sut.Time.Advance(TimeSpan.FromMilliseconds(500));
-        var after = await sut.Worker.ClaimAsync(request, CancellationToken.None);
+        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
 
-        // Assert: not taken from the inbox (its lease could end before it is lengthened); taken over once it ended.
-        Assert.Empty(late);
-        var taken = Assert.Single(after);
-        Assert.Equal((task.Id, true, 2), (taken.Id, taken.TakenOver, taken.Attempt));
+        // Assert: not handed to the full worker (its earlier registration's room is gone): queued for anyone.
+        Assert.Equal(TaskState.Queued, (await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task StopClaimingAsync_TaskHandedButNotTaken_GoesBackAndALaterClaimRegistersAgain()
+    {
+        // Arrange: a task handed to a worker that then drains to stop.
+        await using var sut = await Sut.StartAsync();
+        var request = Request("w");
+        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
+        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+        var task = TestSupport.Task();
+        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
+        await woken.WaitAsync(Long);
+
+        // Act
+        await sut.Worker.StopClaimingAsync("w", CancellationToken.None);
+
+        // Assert: back in its queue, and the next task is not handed to the draining worker.
+        Assert.Equal(TaskState.Queued, (await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None))!.State);
+        var next = TestSupport.Task();
+        await sut.Producer.EnqueueAsync([next], CancellationToken.None);
+        Assert.Equal(TaskState.Queued, (await sut.Producer.GetTaskAsync(next.Id, CancellationToken.None))!.State);
+
+        // A claim again (a drain that was called off): it claims both, and registers again for the one after.
+        Assert.Equal(2, (await sut.Worker.ClaimAsync(request, CancellationToken.None)).Count);
+        var third = TestSupport.Task();
+        await sut.Producer.EnqueueAsync([third], CancellationToken.None);
+        Assert.Equal("w", (await sut.Producer.GetTaskAsync(third.Id, CancellationToken.None))!.LeaseOwner);
     }
 
     [Fact]
@@ -180,13 +248,13 @@ public sealed class RedisHandOffTests
     }
 
     [Fact]
-    public async Task EnqueueAsync_RegisteredWorkerDied_ItsHandedTaskIsTakenOverWhenTheHandOffLeaseEnds()
+    public async Task EnqueueAsync_RegisteredWorkerDied_ItsHandedTaskStartsElsewhereWhenTheHandOffLeaseEnds_NotCountedAsAnAttempt()
     {
-        // Arrange: the worker registered, then its process died (no removal, no claim any more).
+        // Arrange: the worker registered, then its process died (no removal, no claim any more). The task has one attempt.
         await using var sut = await Sut.StartAsync();
         Assert.Empty(await sut.Worker.ClaimAsync(Request("dead"), CancellationToken.None));
         await ((IAsyncDisposable)sut.Worker).DisposeAsync();
-        var task = TestSupport.Task();
+        var task = TestSupport.Task() with { MaxAttempts = 1 };
         await sut.Producer.EnqueueAsync([task], CancellationToken.None);
         Assert.Equal("dead", (await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None))!.LeaseOwner);
 
@@ -195,10 +263,38 @@ public sealed class RedisHandOffTests
         sut.Time.Advance(RedisVigilStorage.HandOffLease);
         var after = await sut.Producer.ClaimAsync(Request("alive"), CancellationToken.None);
 
-        // Assert: within the short hand-off lease, not the worker's full lease duration.
+        // Assert: started within the short hand-off lease (not the worker's lease duration), as a first start: the run
+        // handed to the dead worker never ran, so it costs no attempt (else a one-attempt task would be dead unrun).
         Assert.Empty(before);
-        var taken = Assert.Single(after);
-        Assert.Equal((task.Id, true), (taken.Id, taken.TakenOver));
+        var started = Assert.Single(after);
+        Assert.Equal((task.Id, false, 2, 2), (started.Id, started.TakenOver, started.Attempt, started.MaxAttempts));
+        var record = await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None);
+        Assert.Equal(["handoff-expired", null], record!.Timeline.Select(t => t.Outcome));
+        Assert.True(await sut.Producer.CompleteAsync(Succeeded(started, "alive"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_HandedTaskTakenAndRenewed_IsAnAttemptLikeAnyOther()
+    {
+        // Arrange: a handed task the worker took (its lease lengthened), whose worker then died.
+        await using var sut = await Sut.StartAsync();
+        var request = Request("w") with { LeaseDuration = TimeSpan.FromSeconds(30) };
+        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
+        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+        var task = TestSupport.Task();
+        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
+        await woken.WaitAsync(Long);
+        Assert.Single(await sut.Worker.ClaimAsync(request, CancellationToken.None));
+        await Poll.UntilAsync(
+            async () => (await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None))!.LeaseExpiresAt == Start + request.LeaseDuration,
+            Long, "the handed task's lease lengthened");
+
+        // Act: its lease ends; another worker claims.
+        sut.Time.Advance(request.LeaseDuration);
+        var taken = Assert.Single(await sut.Producer.ClaimAsync(Request("other"), CancellationToken.None));
+
+        // Assert: a takeover of a run that started: the attempt counts.
+        Assert.Equal((true, 2, 3), (taken.TakenOver, taken.Attempt, taken.MaxAttempts));
     }
 
     [Fact]

@@ -41,9 +41,9 @@ internal static partial class Log
     [LoggerMessage(3111, LogLevel.Warning, "Lengthening the lease of a task handed to worker {WorkerId} failed (try {Attempt}): {Reason}")]
     public static partial void HandOffLeaseNotLengthened(ILogger logger, string workerId, int attempt, string reason);
 
-    [LoggerMessage(3112, LogLevel.Warning, "Task {TaskId} handed to worker {WorkerId}, which stopped before taking it, could not be given back ({Reason}); it is taken over when its hand-off lease expires")]
+    [LoggerMessage(3112, LogLevel.Warning, "Task {TaskId} handed to worker {WorkerId}, which did not take it, could not be given back ({Reason}); it starts elsewhere when its hand-off lease expires")]
     public static partial void HandOffNotGivenBack(ILogger logger, string taskId, string workerId, string reason);
 
-    [LoggerMessage(3113, LogLevel.Warning, "{Count} task(s) handed to worker {WorkerId} waited too long to be taken (their hand-off lease was ending); they are taken over by a claim instead")]
+    [LoggerMessage(3113, LogLevel.Warning, "{Count} task(s) handed to worker {WorkerId} waited too long to be taken (their hand-off lease was ending); they go back to their queue instead")]
     public static partial void HandOffTooLate(ILogger logger, int count, string workerId);
 }

@@ -4,46 +4,37 @@ namespace Vigil.Redis.Engine;
 
 /// <summary>
 /// The tasks handed directly to one worker of this process (see <c>LuaScripts.HandOff</c>) that it has not taken yet, and
-/// the queues it last registered on as waiting. Its next claim takes them without a round trip.
+/// the queues it registered on as waiting. Its next claim of their queues takes them without a round trip.
 /// </summary>
 /// <remarks>
-/// Holds at most the room of the worker's registration: the tasks its claim asked for and did not get, which is no more
-/// than its next claim asks for. Once the worker is removed, the inbox is closed: a hand-off that was still on its way is
-/// refused, and the engine gives the task back.
+/// Holds no more than the room of the worker's registration in the normal course: the tasks its claim asked for and did
+/// not get, which its next claim asks for again. Once the worker stops claiming, the inbox is closed: a hand-off still on
+/// its way is refused, and the engine gives the task back.
 /// </remarks>
 internal sealed class HandOffInbox
 {
     private readonly Lock _gate = new();
-    private readonly Queue<ClaimedTask> _tasks = new();
-    private IReadOnlyList<string>? _registeredQueues;
+    private readonly List<ClaimedTask> _tasks = [];
+    private readonly HashSet<string> _registeredQueues = new(StringComparer.Ordinal);
     private bool _closed;
 
-    /// <summary>The queues of the worker's last registration (the queues of its last claim that ran dry), if any.</summary>
-    public IReadOnlyList<string>? RegisteredQueues
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _registeredQueues;
-            }
-        }
-    }
-
-    /// <summary>Notes a claim of the worker: it is alive (again), and may be registered on these queues.</summary>
-    /// <param name="queues">The claim's queues (the first slot's, on Cluster).</param>
+    /// <summary>Notes a claim of the worker that may register it on these queues: it is alive (again).</summary>
+    /// <param name="queues">The claim's queues.</param>
     public void Claiming(IReadOnlyList<string> queues)
     {
         lock (_gate)
         {
             _closed = false;
-            _registeredQueues = queues;
+            for (var i = 0; i < queues.Count; i++)
+            {
+                _registeredQueues.Add(queues[i]);
+            }
         }
     }
 
-    /// <summary>Keeps a handed task for the worker's next claim.</summary>
+    /// <summary>Keeps a handed task for the worker's next claim (once: a message delivered twice is kept once).</summary>
     /// <param name="task">The task.</param>
-    /// <returns><see langword="false"/> when the worker was removed: the caller gives the task back.</returns>
+    /// <returns><see langword="false"/> when the worker stopped claiming: the caller gives the task back.</returns>
     public bool TryAdd(ClaimedTask task)
     {
         lock (_gate)
@@ -53,22 +44,27 @@ internal sealed class HandOffInbox
                 return false;
             }
 
-            _tasks.Enqueue(task);
+            if (!_tasks.Exists(t => t.Id == task.Id && t.Attempt == task.Attempt))
+            {
+                _tasks.Add(task);
+            }
+
             return true;
         }
     }
 
-    /// <summary>Takes up to <paramref name="max"/> handed tasks, oldest first.</summary>
+    /// <summary>Takes up to <paramref name="max"/> handed tasks of <paramref name="queues"/>, oldest first.</summary>
     /// <param name="max">The most to take.</param>
+    /// <param name="queues">The claim's queues: tasks of other queues stay for a claim of theirs.</param>
     /// <param name="staleBefore">
-    /// Tasks whose hand-off lease ends before this are dropped, not taken: their lease could end before it is lengthened,
-    /// and a claim takes them over (a worker that took one would run it beside its new owner).
+    /// Tasks whose hand-off lease ends before this are not taken but handed back in <paramref name="stale"/>: their lease
+    /// could end before it is lengthened, and another worker would take them over while this one ran them.
     /// </param>
-    /// <param name="dropped">How many were dropped.</param>
+    /// <param name="stale">The tasks too close to their lease's end, for the caller to give back; or null.</param>
     /// <returns>The tasks, or <see langword="null"/> when there are none.</returns>
-    public List<ClaimedTask>? Take(int max, DateTimeOffset staleBefore, out int dropped)
+    public List<ClaimedTask>? Take(int max, IReadOnlyList<string> queues, DateTimeOffset staleBefore, out List<ClaimedTask>? stale)
     {
-        dropped = 0;
+        stale = null;
         lock (_gate)
         {
             if (_tasks.Count == 0)
@@ -76,33 +72,59 @@ internal sealed class HandOffInbox
                 return null;
             }
 
-            var taken = new List<ClaimedTask>(Math.Min(max, _tasks.Count));
-            while (taken.Count < max && _tasks.TryDequeue(out var task))
+            List<ClaimedTask>? taken = null;
+            for (var i = 0; i < _tasks.Count;)
             {
+                var task = _tasks[i];
                 if (task.LeaseExpiresAt < staleBefore)
                 {
-                    dropped++;
+                    (stale ??= []).Add(task);
+                }
+                else if ((taken?.Count ?? 0) < max && Contains(queues, task.Queue))
+                {
+                    (taken ??= []).Add(task);
+                }
+                else
+                {
+                    i++;
                     continue;
                 }
 
-                taken.Add(task);
+                _tasks.RemoveAt(i);
             }
 
-            return taken.Count == 0 ? null : taken;
+            return taken;
         }
     }
 
-    /// <summary>Closes the inbox (the worker was removed) and returns what it still held, for the caller to give back.</summary>
-    /// <returns>The tasks the worker never took.</returns>
-    public List<ClaimedTask> Close()
+    /// <summary>
+    /// Closes the inbox (the worker claims nothing more) and returns what it still held, for the caller to give back, and
+    /// the queues the worker registered on, for the caller to end its registrations.
+    /// </summary>
+    /// <returns>The tasks the worker never took, and its queues.</returns>
+    public (List<ClaimedTask> Left, string[] Queues) Close()
     {
         lock (_gate)
         {
             _closed = true;
-            _registeredQueues = null;
             var left = new List<ClaimedTask>(_tasks);
             _tasks.Clear();
-            return left;
+            var queues = _registeredQueues.ToArray();
+            _registeredQueues.Clear();
+            return (left, queues);
         }
+    }
+
+    private static bool Contains(IReadOnlyList<string> queues, string queue)
+    {
+        for (var i = 0; i < queues.Count; i++)
+        {
+            if (string.Equals(queues[i], queue, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

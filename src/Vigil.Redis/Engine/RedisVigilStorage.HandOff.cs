@@ -16,21 +16,26 @@ namespace Vigil.Redis.Engine;
 /// the task from there, with no round trip, and the engine lengthens the short hand-off lease meanwhile.
 /// </content>
 /// <remarks>
-/// What can go wrong ends in a lease that expires within <see cref="HandOffLease"/>, after which any claim takes the task
-/// over: a worker that died while registered (it is handed at most the room of its registration), a message lost with the subscription's
-/// connection (no registration is made while the channel is not subscribed), a worker that stopped before taking the task
-/// (its removal gives the task back at once).
+/// What can go wrong ends in a lease that expires within <see cref="HandOffLease"/>, after which any claim starts the task
+/// (a handed run that was never taken does not count as an attempt): a worker that died while registered, a message lost
+/// with the subscription's connection (no registration is made while the channel is not subscribed). A worker that stops
+/// claiming (drain, recycle, stop) ends its registrations and gives back what it was handed at once, and so does a claim
+/// that comes too late for a handed task.
 /// </remarks>
 internal sealed partial class RedisVigilStorage
 {
     /// <summary>
     /// How long a task handed to a waiting worker stays leased to it before the worker takes it: long enough for any
-    /// delivery, short enough that a task handed to a worker that just died is soon taken over.
+    /// delivery and for lengthening the lease after it, short enough that a task handed to a worker that just died soon
+    /// starts elsewhere.
     /// </summary>
-    internal static readonly TimeSpan HandOffLease = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan HandOffLease = TimeSpan.FromSeconds(10);
 
-    /// <summary>A handed task is taken only while its hand-off lease has this much left: time to lengthen it.</summary>
-    private static readonly TimeSpan HandOffLeaseMargin = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A handed task is taken only while its hand-off lease has this much left: time to lengthen it (one operation
+    /// timeout, 5 s by default), and room for the producer's clock, which set the lease, to differ from this one.
+    /// </summary>
+    private static readonly TimeSpan HandOffLeaseMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>The fields of a hand-off message (see <see cref="LuaScripts.HandOff"/>).</summary>
     private const int HandOffFields = 13;
@@ -42,22 +47,25 @@ internal sealed partial class RedisVigilStorage
     private readonly RedisChannel _handOffChannel;
     private readonly string _handOffChannelName;
 
-    // Whether this process's hand-off channel is subscribed on the current connection: only then may its workers register.
-    private volatile bool _handOffSubscribed;
+    // The subscriber of the current connection once the hand-off channel is subscribed on it (null before).
+    private ISubscriber? _handOffSubscriber;
 
     private bool HandOffEnabled => _options.HandOffWindow > TimeSpan.Zero;
 
     /// <summary>Whether this process's workers register for hand-offs now (the channel is subscribed on a live connection).</summary>
-    internal bool HandOffReady => HandOffEnabled && _handOffSubscribed;
+    internal bool HandOffReady => HandOffEnabled && Volatile.Read(ref _handOffSubscriber) is { } subscriber && subscriber.IsConnected(_handOffChannel);
 
     /// <summary>The enqueue script's hand-off lease argument (µs; 0 = no hand-off).</summary>
     private long HandOffLeaseMicros => HandOffEnabled ? HandOffLease.Ticks / 10 : 0;
 
     private HandOffInbox Inbox(string workerId) => _inboxes.GetOrAdd(workerId, static _ => new HandOffInbox());
 
-    /// <summary>When a registration made by a claim now ends (µs), or 0 when this process cannot take hand-offs now.</summary>
+    /// <summary>
+    /// The claim script's registration argument: when a registration made now ends (µs); -1 when this process cannot
+    /// take hand-offs now (the script then ends any registration of the worker); 0 when the hand-off is off.
+    /// </summary>
     private long RegistrationEnds(DateTimeOffset now) =>
-        HandOffReady ? ToMicros(now + _options.HandOffWindow) : 0;
+        !HandOffEnabled ? 0 : HandOffReady ? ToMicros(now + _options.HandOffWindow) : -1;
 
     /// <summary>
     /// The tasks handed to the worker, if any, as the answer of its claim: no round trip. Their leases are lengthened to
@@ -71,10 +79,12 @@ internal sealed partial class RedisVigilStorage
         }
 
         var now = _timeProvider.GetUtcNow();
-        var handed = inbox.Take(request.MaxCount, now + HandOffLeaseMargin, out var dropped);
-        if (dropped > 0)
+        var handed = inbox.Take(request.MaxCount, request.Queues, now + HandOffLeaseMargin, out var stale);
+        if (stale is not null)
         {
-            Log.HandOffTooLate(_logger, dropped, request.WorkerId);
+            // Given back rather than started: their leases could end before they are lengthened.
+            Log.HandOffTooLate(_logger, stale.Count, request.WorkerId);
+            _ = GiveBackAsync(request.WorkerId, stale);
         }
 
         if (handed is null)
@@ -129,8 +139,14 @@ internal sealed partial class RedisVigilStorage
     }
 
     /// <summary>A hand-off message: the task goes to its worker's inbox and the worker's wait is woken.</summary>
-    private void OnHandOff(RedisValue message)
+    private void OnHandOff(ConnectionMultiplexer multiplexer, RedisValue message)
     {
+        if (!ReferenceEquals(_connection.Current, multiplexer))
+        {
+            // A replaced connection, still subscribed for a moment beside the new one: the new one delivers it.
+            return;
+        }
+
         var fields = new string[HandOffFields];
         if (!TryReadHandOff(message, fields))
         {
@@ -161,7 +177,7 @@ internal sealed partial class RedisVigilStorage
             return;
         }
 
-        // The worker was removed while the task was on its way: give it back to the queue at once.
+        // The worker stopped claiming while the task was on its way: give it back to the queue at once.
         _ = GiveBackAsync(workerId, [task]);
     }
 
@@ -192,9 +208,15 @@ internal sealed partial class RedisVigilStorage
         return position == data.Length;
     }
 
+    public ValueTask StopClaimingAsync(string workerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        return new ValueTask(EndHandOffsAsync(workerId, cancellationToken));
+    }
+
     /// <summary>
-    /// At a worker's removal: no more hand-offs to it, and what it was handed but never took goes back to its queue (the
-    /// release outcome: the attempt does not count).
+    /// When a worker stops claiming (and at its removal): no more hand-offs to it, and what it was handed but never took
+    /// goes back to its queue (the release outcome: the attempt does not count).
     /// </summary>
     private async Task EndHandOffsAsync(string workerId, CancellationToken cancellationToken)
     {
@@ -203,14 +225,13 @@ internal sealed partial class RedisVigilStorage
             return;
         }
 
-        var queues = inbox.RegisteredQueues;
-        var left = inbox.Close();
-        if (queues is not null)
+        var (left, queues) = inbox.Close();
+        try
         {
             var first = 0;
-            while (first < queues.Count)
+            while (first < queues.Length)
             {
-                var count = IsCluster ? SameSlotRun(queues, first) : queues.Count - first;
+                var count = IsCluster ? SameSlotRun(queues, first) : queues.Length - first;
                 var args = QueueArgs(queues[first], _timeProvider.GetUtcNow(), 1 + count);
                 args[FirstArg] = workerId;
                 for (var q = 0; q < count; q++)
@@ -222,8 +243,10 @@ internal sealed partial class RedisVigilStorage
                 first += count;
             }
         }
-
-        await GiveBackAsync(workerId, left).ConfigureAwait(false);
+        finally
+        {
+            await GiveBackAsync(workerId, left).ConfigureAwait(false);
+        }
     }
 
     private async Task GiveBackAsync(string workerId, List<ClaimedTask> tasks)
@@ -244,31 +267,18 @@ internal sealed partial class RedisVigilStorage
         }
     }
 
-    /// <summary>Follows the subscription connection: hand-off messages sent while it is down would be lost.</summary>
-    private void WatchSubscription(ConnectionMultiplexer multiplexer)
-    {
-        multiplexer.ConnectionFailed += (_, _) =>
-        {
-            // Not for a replaced multiplexer, whose sockets close after the new one subscribed.
-            if (ReferenceEquals(_connection.Current, multiplexer))
-            {
-                _handOffSubscribed = false;
-            }
-        };
+    /// <summary>
+    /// Wake-up messages sent while the subscription's connection was down were lost: when it is back, every waiting
+    /// worker of this process looks for work again.
+    /// </summary>
+    private void WatchSubscription(ConnectionMultiplexer multiplexer) =>
         multiplexer.ConnectionRestored += (_, e) =>
         {
-            // The subscription's own connection (RESP2), or the one connection that carries it too (RESP3).
-            var carriesSubscription = e.ConnectionType == ConnectionType.Subscription
-                || (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && multiplexer.GetServer(endPoint).Protocol == RedisProtocol.Resp3);
-            if (carriesSubscription && ReferenceEquals(_connection.Current, multiplexer) && multiplexer.GetSubscriber().IsConnected(_handOffChannel))
+            if (e.ConnectionType == ConnectionType.Subscription && ReferenceEquals(_connection.Current, multiplexer))
             {
-                _handOffSubscribed = true;
-
-                // Wake-ups sent while the subscription was down were lost: every waiting worker looks again.
                 _wake.SignalAll();
             }
         };
-    }
 
     private static int ParseInt(string value) => int.Parse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -47,8 +47,9 @@ internal sealed partial class RedisVigilStorage
         var leaseMicros = ToMicros(leaseExpires);
         var leaseAt = FromMicros(leaseMicros);
 
-        // A claim that runs dry registers the worker as waiting (see LuaScripts.HandOff), with the first call's queues:
-        // on Cluster the later slots' queues go by wake-up and claim, so a worker is never handed more than one task.
+        // A claim that runs dry registers the worker as waiting (see LuaScripts.HandOff), with room for what it did not get;
+        // one that gets all it asked for ends its registration. Only when all its queues share one slot (always on one
+        // server; on Cluster, queues whose names share a hash tag): one script then sees the whole claim.
         var registrationEnds = RegistrationEnds(now);
         List<ClaimedTask>? claimed = null;
         long nextDue = 0;
@@ -71,7 +72,7 @@ internal sealed partial class RedisVigilStorage
             args[FirstArg] = request.WorkerId;
             args[FirstArg + 1] = leaseMicros;
             args[FirstArg + 2] = remaining;
-            var registers = first == 0 && registrationEnds > 0;
+            var registers = first == 0 && count == queues.Count && registrationEnds != 0;
             args[FirstArg + 3] = registers ? registrationEnds : 0;
             args[FirstArg + 4] = _handOffChannelName;
             for (var q = 0; q < count; q++)
@@ -79,9 +80,9 @@ internal sealed partial class RedisVigilStorage
                 args[FirstArg + ClaimArgs + q] = queues[first + q];
             }
 
-            if (registers)
+            if (registers && registrationEnds > 0)
             {
-                Inbox(request.WorkerId).Claiming(count == queues.Count ? queues : queues.Take(count).ToArray());
+                Inbox(request.WorkerId).Claiming(queues);
             }
 
             var answer = await RunScriptAsync("claim", RedisScripts.Claim, _keys.Queue(queues[first]).MetaKeys, args, cancellationToken).ConfigureAwait(false);

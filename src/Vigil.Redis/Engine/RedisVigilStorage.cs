@@ -279,7 +279,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         _cluster = multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster);
 
         // Subscribe the wake-up and hand-off channels on every new multiplexer (first connection and each rebuild).
-        _handOffSubscribed = false;
+        Volatile.Write(ref _handOffSubscriber, null);
         WatchSubscription(multiplexer);
         Volatile.Write(ref _subscription, SubscribeAsync(multiplexer));
     }
@@ -290,9 +290,12 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
         {
             var subscriber = multiplexer.GetSubscriber();
             var wake = subscriber.SubscribeAsync(_keys.WakeChannel, (_, queue) => _wake.Signal(queue.ToString()));
-            var handOff = HandOffEnabled ? subscriber.SubscribeAsync(_handOffChannel, (_, message) => OnHandOff(message)) : Task.CompletedTask;
+            var handOff = HandOffEnabled ? subscriber.SubscribeAsync(_handOffChannel, (_, message) => OnHandOff(multiplexer, message)) : Task.CompletedTask;
             await Task.WhenAll(wake, handOff).ConfigureAwait(false);
-            _handOffSubscribed = HandOffEnabled && ReferenceEquals(_connection.Current, multiplexer);
+            if (HandOffEnabled && ReferenceEquals(_connection.Current, multiplexer))
+            {
+                Volatile.Write(ref _handOffSubscriber, subscriber);
+            }
             _wake.SignalAll(); // anything enqueued while unsubscribed is found by the next claim
         }
         catch (Exception ex) when (ex is RedisException or ObjectDisposedException or TimeoutException)

@@ -91,7 +91,8 @@ internal static partial class LuaScripts
     /// <summary>
     /// Claim from the queues ARGV[13..] (of one slot), in that priority order: a later queue only fills what the earlier
     /// ones left. ARGV[8] = worker, ARGV[9] = lease expiry µs, ARGV[10] = max count, ARGV[11] = when a registration as
-    /// waiting ends (µs; 0 = do not register), ARGV[12] = the hand-off channel of the worker's process. Returns 12 per
+    /// waiting ends (µs; 0 = no hand-off in this process; -1 = none now, end any), ARGV[12] = the hand-off channel of the
+    /// worker's process. Returns 12 per
     /// task: position of its queue in ARGV[13..] (1-based), id, type, payload, attempt, max attempts, timeout ticks,
     /// created µs, ready-since µs, traceparent, tracestate, taken over (0/1). Every claimed task's lease ends at ARGV[9].
     /// When fewer than ARGV[10] were claimed, one value more at the end: when the first delayed task or lease of these
@@ -140,10 +141,19 @@ internal static partial class LuaScripts
               zrem(L, id)
             else
               local k = h[3]
-              redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
               -- Move the pending entry to the new owner, so XPENDING shows who runs it.
               if h[11] then redis.call('XCLAIM', S, G, worker, 0, h[11], 'JUSTID') end
-              claim(id, key, h, h[13], 1)
+              if h[14] == k then
+                -- Handed to a worker that never took it (see HandOff): it never ran, so like a release, the attempt
+                -- does not count against the budget, and this is a first start, not a takeover.
+                local ma = tostring(tonumber(h[6]) + 1)
+                redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'handoff-expired', 'ma', ma)
+                h[6] = ma
+                claim(id, key, h, h[13], 0)
+              else
+                redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
+                claim(id, key, h, h[13], 1)
+              end
             end
           end
           if n < max then
@@ -177,25 +187,29 @@ internal static partial class LuaScripts
         flushZ()
         flushStats()
         publish()
-        if n >= max then return out end
-        if ARGV[11] ~= '0' then
-          -- Fewer than asked (the queues ran dry): register the worker as waiting on these queues, with room for the tasks it
-          -- asked for and did not get (see HandOff), in place of its earlier registration; registrations that ended are
-          -- dropped on the way.
-          local qs = {}
-          for qi = firstQueue, #ARGV do qs[#qs + 1] = ARGV[qi] end
-          local reg = ARGV[12] .. ' ' .. str(max - n) .. ' ' .. table.concat(qs, ' ')
-          for _, q in ipairs(qs) do
-            local k = '{' .. P .. ':' .. q .. '}'
-            local ended = redis.call('ZRANGE', k .. ':w', '-inf', '(' .. nowS, 'BYSCORE', 'LIMIT', 0, 100)
-            if #ended > 0 then
-              redis.call('ZREM', k .. ':w', unpack(ended))
-              redis.call('HDEL', k .. ':wd', unpack(ended))
+        local registerUntil = tonumber(ARGV[11])
+        if registerUntil ~= 0 then
+          -- The worker's registration as waiting on these queues (see HandOff), in place of its earlier one: with room for
+          -- the tasks it asked for and did not get when the queues ran dry; none when it got all it asked for, or when its
+          -- process cannot take hand-offs now (ARGV[11] < 0). Registrations that ended are dropped on the way.
+          local register = registerUntil > 0 and n < max
+          local reg = register and (ARGV[12] .. ' ' .. str(max - n) .. ' ' .. table.concat(ARGV, ' ', firstQueue)) or nil
+          for qi = firstQueue, #ARGV do
+            local k = '{' .. P .. ':' .. ARGV[qi] .. '}'
+            if register then
+              local ended = redis.call('ZRANGE', k .. ':w', '-inf', '(' .. nowS, 'BYSCORE', 'LIMIT', 0, 100)
+              if #ended > 0 then
+                redis.call('ZREM', k .. ':w', unpack(ended))
+                redis.call('HDEL', k .. ':wd', unpack(ended))
+              end
+              redis.call('ZADD', k .. ':w', ARGV[11], worker)
+              redis.call('HSET', k .. ':wd', worker, reg)
+            elseif redis.call('ZREM', k .. ':w', worker) == 1 then
+              redis.call('HDEL', k .. ':wd', worker)
             end
-            redis.call('ZADD', k .. ':w', ARGV[11], worker)
-            redis.call('HSET', k .. ':wd', worker, reg)
           end
         end
+        if n >= max then return out end
         -- Say when the next delayed task or lease falls due (0: none), so the engine's wait for work needs no look of its
         -- own right after this claim.
         local next = nil
@@ -215,9 +229,11 @@ internal static partial class LuaScripts
         for i = 10, #ARGV do
           local id = ARGV[i]
           local key = tk(id)
-          local h = redis.call('HMGET', key, 'st', 'lo', 'cr', 'sid')
+          local h = redis.call('HMGET', key, 'st', 'lo', 'cr', 'sid', 'hn')
           if h[1] == 'running' and h[2] == worker then
             redis.call('HSET', key, 'le', le)
+            -- The first renewal of a handed run: the worker took it (see HandOff).
+            if h[5] then redis.call('HDEL', key, 'hn') end
             zset(L, id, le)
             -- Reset the pending entry's idle time too (XCLAIM ... JUSTID), so XPENDING tells operators the truth.
             if h[4] then redis.call('XCLAIM', S, G, worker, 0, h[4], 'JUSTID') end

@@ -234,14 +234,20 @@ internal static partial class LuaScripts
     /// the task hash fields it needs, read with one <c>HMGET</c>.
     /// </summary>
     private const string Lease = """
-        local LF = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le'}
+        local LF = {'st', 'a', 'n', 'ty', 'p', 'ma', 'to', 'c', 'tp', 'ts', 'sid', 'rs', 'le', 'hn'}
         -- The task runs for worker until le (µs): attempt and run number go up by one, the run opens in the timeline, and
-        -- its wait since rs (ready-since µs) is counted. h = the task's LF fields. Returns the attempt.
-        local function lease(id, key, h, rs, worker, le)
+        -- its wait since rs (ready-since µs) is counted. h = the task's LF fields. A handed run (see HandOff) is marked
+        -- 'hn' = its run number until the worker's first renewal says it took it. Returns the attempt.
+        local function lease(id, key, h, rs, worker, le, handed)
           local a = tonumber(h[2]) + 1
           local k = tostring(tonumber(h[3]) + 1)
-          redis.call('HSET', key, 'st', 'running', 'a', a, 'n', k, 'lo', worker, 'le', le,
-            k .. ':n', a, k .. ':w', worker, k .. ':s', nowS)
+          if handed then
+            redis.call('HSET', key, 'st', 'running', 'a', a, 'n', k, 'lo', worker, 'le', le,
+              k .. ':n', a, k .. ':w', worker, k .. ':s', nowS, 'hn', k)
+          else
+            redis.call('HSET', key, 'st', 'running', 'a', a, 'n', k, 'lo', worker, 'le', le,
+              k .. ':n', a, k .. ':w', worker, k .. ':s', nowS)
+          end
           zset(L, id, le)
           local w = (now - tonumber(rs)) * 10
           if w < 0 then w = 0 end
@@ -265,8 +271,9 @@ internal static partial class LuaScripts
     /// worker is never handed more than its claim could have taken. The task is leased to the worker for <c>handLease</c>
     /// µs, read from the stream by the worker's consumer (so the consumer group's pending list names it) and published on
     /// the worker's channel with every field a claim returns: the worker starts it without a claim round trip, and the
-    /// engine lengthens the lease when the worker takes it. A worker that died or stopped meanwhile, or a message that was
-    /// lost, leaves a lease that soon expires, and any claim then takes the task over.
+    /// engine lengthens the lease when the worker takes it (its renewal clears the run's 'hn' mark). A worker that died
+    /// meanwhile, or a message that was lost, leaves a lease that soon ends; the claim that then takes the task closes the
+    /// handed run as 'handoff-expired' without counting it as an attempt (see Claim).
     /// </remarks>
     private const string HandOff = """
         -- A registration: channel, room, queues.
@@ -322,7 +329,7 @@ internal static partial class LuaScripts
               local id, key, h = task[1], task[2], task[3]
               local le = str(now + handLease)
               zrem(idx('queued'), id)
-              local a = lease(id, key, h, h[12], waiter, le)
+              local a = lease(id, key, h, h[12], waiter, le, true)
               redis.call('PUBLISH', channel, ns(waiter) .. ns(Q) .. ns(id) .. ns(h[4]) .. ns(h[5]) .. ns(tostring(a))
                 .. ns(h[6]) .. ns(h[7] or '') .. ns(h[8]) .. ns(h[12]) .. ns(h[9] or '') .. ns(h[10] or '') .. ns(le))
               handed = handed + 1

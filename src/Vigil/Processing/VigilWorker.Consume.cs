@@ -66,6 +66,7 @@ internal sealed partial class VigilWorker
         // Whether the last claim got fewer tasks than it asked for: the shared queues ran dry, so the next claim looks at
         // the private queue as well before the loop may go to sleep.
         var drained = true;
+        var stoppedClaiming = false;
         while (!token.IsCancellationRequested)
         {
             try
@@ -80,7 +81,14 @@ internal sealed partial class VigilWorker
                 Tick();
                 if (RecycleRequested)
                 {
-                    // Draining for a recycle: take nothing new; the host's stop follows.
+                    // Draining for a recycle: take nothing new (nor let the storage hold any for this worker); the host's
+                    // stop follows.
+                    if (!stoppedClaiming)
+                    {
+                        stoppedClaiming = true;
+                        await StopClaimingQuietlyAsync().ConfigureAwait(false);
+                    }
+
                     await Task.Delay(_options.PollInterval, _timeProvider, token).ConfigureAwait(false);
                     continue;
                 }

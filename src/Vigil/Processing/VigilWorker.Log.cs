@@ -57,5 +57,8 @@ internal sealed partial class VigilWorker
 
         [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "Worker {WorkerId}: the old consume loops did not end within {Wait}; new loops start anyway")]
         public static partial void OldLoopsStuck(ILogger logger, string workerId, TimeSpan wait);
+
+        [LoggerMessage(EventId = 2018, Level = LogLevel.Warning, Message = "Worker {WorkerId} could not tell the storage it claims nothing more; what the storage held for it goes back when its short lease ends")]
+        public static partial void StopClaimingFailed(ILogger logger, string workerId, Exception exception);
     }
 }

@@ -145,6 +145,7 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         Log.Draining(_logger, WorkerId, _inFlight.Count, _options.ShutdownGracePeriod);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await WaitQuietlyAsync(_consumeLoop, cancellationToken).ConfigureAwait(false);
+        await StopClaimingQuietlyAsync().ConfigureAwait(false);
 
         // Tasks claimed ahead have not started: they go back to their queue now, for another worker to start at once.
         await ReleaseAllAheadAsync().ConfigureAwait(false);
@@ -192,6 +193,24 @@ internal sealed partial class VigilWorker : IVigilWorker, IAsyncDisposable, IDis
         }
 
         Log.Stopped(_logger, WorkerId, Processed, Failed);
+    }
+
+    /// <summary>
+    /// Tells the storage this worker claims nothing more (see <see cref="IVigilStorage.StopClaimingAsync"/>): what an engine
+    /// holds for it goes back to its queue now, not when the drain ends.
+    /// </summary>
+    private async Task StopClaimingQuietlyAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _timeProvider);
+            await _storage.StopClaimingAsync(WorkerId, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // What the engine held goes back when its short lease ends; nothing else depends on this.
+            Log.StopClaimingFailed(_logger, WorkerId, ex);
+        }
     }
 
     public async Task RestartConsumeLoopsAsync(string reason, CancellationToken cancellationToken)

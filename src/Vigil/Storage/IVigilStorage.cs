@@ -41,7 +41,8 @@ public interface IVigilStorage
 
     /// <summary>
     /// Stores tasks in one round trip, in order. A task with a future <see cref="NewTask.DueAt"/> is scheduled, others
-    /// queued. A task whose <see cref="NewTask.IdempotencyKey"/> matches a non-terminal task is not stored: its result
+    /// queued (an engine may hand a queued task to a waiting worker in the same step: it is then running when this
+    /// returns). A task whose <see cref="NewTask.IdempotencyKey"/> matches a non-terminal task is not stored: its result
     /// carries the existing id and <see cref="EnqueueResult.Deduplicated"/>.
     /// </summary>
     /// <param name="tasks">The tasks, already validated.</param>
@@ -78,6 +79,16 @@ public interface IVigilStorage
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="false"/> when the lease was no longer held: nothing was changed.</returns>
     ValueTask<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Says that the worker claims nothing more for now (it drains to stop, or to recycle): an engine that hands tasks to
+    /// waiting workers ahead of their claim stops doing so, and gives back what it holds for this worker. A later claim
+    /// of the worker undoes it. Engines without such a hand-off have nothing to do.
+    /// </summary>
+    /// <param name="workerId">The worker.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is done.</returns>
+    ValueTask StopClaimingAsync(string workerId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Waits until a task may be ready in one of the queues, or <paramref name="maxWait"/> passes, whichever is first.

@@ -38,6 +38,30 @@ public class VigilWorkerLifecycleTests
     }
 
     [Fact]
+    public async Task StopAsync_TaskStillRunning_TellsTheStorageItClaimsNothingMoreBeforeTheDrainEnds()
+    {
+        // Arrange: a task that runs until released.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var memory = new InMemoryStorage(time);
+        var held = new HeldHandler();
+        await using var h = await VigilHarness.StartAsync(
+            b => b.AddHandler<OrderPayload>("orders.pay", (_, ctx) => held.RunAsync(ctx.CancellationToken)), storage: StorageKind.Memory, time: time, memory: memory);
+        await h.Client.EnqueueAsync("orders.pay", new OrderPayload(1));
+        await held.WaitUntilStartedAsync();
+
+        // Act
+        var stop = h.Host.StopAsync();
+
+        // Assert: said while the task still runs (an engine holding hand-offs for this worker gives them back now, not
+        // when the drain ends), and only once the consume loop has stopped.
+        await h.WaitUntilAsync(() => memory.StoppedClaiming.Count > 0, "the worker tells the storage it claims nothing more");
+        Assert.Equal([h.Worker.WorkerId], memory.StoppedClaiming);
+        Assert.Equal(WorkerStatuses.Draining, h.Worker.Status);
+        held.Release();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task StopAsync_HandlerRunsPastGrace_ReleasedAndRunByNextWorker()
     {
         // Arrange

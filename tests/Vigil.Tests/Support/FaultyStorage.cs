@@ -96,6 +96,12 @@ internal sealed class FaultyStorage(IVigilStorage inner) : IVigilStorage
         return inner.GetWorkersAsync(cancellationToken);
     }
 
+    public ValueTask StopClaimingAsync(string workerId, CancellationToken cancellationToken)
+    {
+        Check(nameof(StopClaimingAsync));
+        return inner.StopClaimingAsync(workerId, cancellationToken);
+    }
+
     public ValueTask RemoveWorkerAsync(string workerId, CancellationToken cancellationToken)
     {
         Check(nameof(RemoveWorkerAsync));

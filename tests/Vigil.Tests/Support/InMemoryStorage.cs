@@ -15,6 +15,7 @@ internal sealed class InMemoryStorage : IVigilStorage
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _tasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkerHeartbeat> _workers = new(StringComparer.Ordinal);
+    private readonly List<string> _stoppedClaiming = [];
     private readonly List<VigilEvent> _events = [];
     private readonly TimeProvider _time;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -271,6 +272,28 @@ internal sealed class InMemoryStorage : IVigilStorage
         {
             return new ValueTask<IReadOnlyList<WorkerHeartbeat>>([.. _workers.Values.OrderBy(w => w.WorkerId, StringComparer.Ordinal)]);
         }
+    });
+
+    /// <summary>The workers that said they claim nothing more, in order (see <see cref="IVigilStorage.StopClaimingAsync"/>).</summary>
+    public IReadOnlyList<string> StoppedClaiming
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stoppedClaiming];
+            }
+        }
+    }
+
+    public ValueTask StopClaimingAsync(string workerId, CancellationToken cancellationToken) => Guard(() =>
+    {
+        lock (_gate)
+        {
+            _stoppedClaiming.Add(workerId);
+        }
+
+        return ValueTask.CompletedTask;
     });
 
     public ValueTask RemoveWorkerAsync(string workerId, CancellationToken cancellationToken) => Guard(() =>
