@@ -95,10 +95,12 @@ public sealed class RedisHandOffTests
         var records = await Task.WhenAll(tasks.Select(t => sut.Producer.GetTaskAsync(t.Id, CancellationToken.None).AsTask()));
         Assert.Equal(["w", "w", null], records.Select(r => r!.LeaseOwner));
         Assert.Equal(TaskState.Queued, records[2]!.State);
+        var worker = (RedisVigilStorage)sut.Worker;
+        await Poll.UntilAsync(() => Task.FromResult(worker.HandedWaiting("w") == 2), Long, "both handed tasks received");
         await sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask().WaitAsync(Long);
         var scriptsBefore = await ScriptCallsAsync(sut.Server);
         var handed = await sut.Worker.ClaimAsync(request, CancellationToken.None);
-        Assert.Equal([tasks[0].Id, tasks[1].Id], handed.Select(t => t.Id));
+        Assert.Equal([tasks[0].Id, tasks[1].Id], handed.Select(t => t.Id).Order());
         await Poll.UntilAsync(
             async () => (await sut.Producer.GetTaskAsync(tasks[1].Id, CancellationToken.None))!.LeaseExpiresAt == Start + request.LeaseDuration,
             Long, "the handed tasks' leases lengthened");
@@ -141,16 +143,36 @@ public sealed class RedisHandOffTests
         await woken.WaitAsync(Long);
         sut.Time.Advance(RedisVigilStorage.HandOffLease / 2 + TimeSpan.FromMilliseconds(1));
 
-        // Act: a claim (of another queue, so it cannot claim the task again once it is back).
-        var late = await sut.Worker.ClaimAsync(request with { Queues = ["other"] }, CancellationToken.None);
+        // Act: the worker's claim of the task's queue.
+        var late = await sut.Worker.ClaimAsync(request, CancellationToken.None);
 
-        // Assert: not started; back in its queue at once (released: the attempt does not count), for any claim.
-        Assert.Empty(late);
+        // Assert: not started from the inbox; given back to its queue at once (released: the attempt does not count). The
+        // claim's own script may or may not have found it back already; either way it is a fresh claim of run 2.
         var record = await Poll.UntilAsync(
-            () => sut.Producer.GetTaskAsync(task.Id, CancellationToken.None).AsTask(), r => r!.State == TaskState.Queued, Long, "the task given back");
-        Assert.Equal(("released", 4), (Assert.Single(record!.Timeline).Outcome, record.MaxAttempts));
-        var claimed = Assert.Single(await sut.Producer.ClaimAsync(Request("other"), CancellationToken.None));
-        Assert.Equal((task.Id, false), (claimed.Id, claimed.TakenOver));
+            () => sut.Producer.GetTaskAsync(task.Id, CancellationToken.None).AsTask(), r => r!.Timeline.Count > 0 && r.Timeline[0].Outcome is not null, Long, "the task given back");
+        Assert.Equal(("released", 4), (record!.Timeline[0].Outcome, record.MaxAttempts));
+        var claimed = late.Count == 1 ? late[0] : Assert.Single(await sut.Producer.ClaimAsync(Request("other"), CancellationToken.None));
+        Assert.Equal((task.Id, false, 2), (claimed.Id, claimed.TakenOver, claimed.Attempt));
+    }
+
+    [Fact]
+    public async Task CancelAsync_HandedTaskNotYetTaken_IsCancelledAtOnceNotStartedElsewhere()
+    {
+        // Arrange: a task handed to a worker that died while registered.
+        await using var sut = await Sut.StartAsync();
+        Assert.Empty(await sut.Worker.ClaimAsync(Request("dead"), CancellationToken.None));
+        await ((IAsyncDisposable)sut.Worker).DisposeAsync();
+        var task = TestSupport.Task();
+        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
+
+        // Act
+        Assert.True(await sut.Producer.CancelAsync(task.Id, CancellationToken.None));
+
+        // Assert: cancelled now (not only asked), so it does not start when the hand-off lease ends.
+        var record = await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None);
+        Assert.Equal((TaskState.Cancelled, "cancelled"), (record!.State, Assert.Single(record.Timeline).Outcome));
+        sut.Time.Advance(RedisVigilStorage.HandOffLease);
+        Assert.Empty(await sut.Producer.ClaimAsync(Request("alive"), CancellationToken.None));
     }
 
     [Fact]
@@ -263,11 +285,12 @@ public sealed class RedisHandOffTests
         sut.Time.Advance(RedisVigilStorage.HandOffLease);
         var after = await sut.Producer.ClaimAsync(Request("alive"), CancellationToken.None);
 
-        // Assert: started within the short hand-off lease (not the worker's lease duration), as a first start: the run
-        // handed to the dead worker never ran, so it costs no attempt (else a one-attempt task would be dead unrun).
+        // Assert: started within the short hand-off lease (not the worker's lease duration); the run handed to the dead
+        // worker never ran, so it costs no attempt (else a one-attempt task would be dead unrun). Still flagged as taken
+        // over: a worker that took a handed task and then lost Redis could be running it.
         Assert.Empty(before);
         var started = Assert.Single(after);
-        Assert.Equal((task.Id, false, 2, 2), (started.Id, started.TakenOver, started.Attempt, started.MaxAttempts));
+        Assert.Equal((task.Id, true, 2, 2), (started.Id, started.TakenOver, started.Attempt, started.MaxAttempts));
         var record = await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None);
         Assert.Equal(["handoff-expired", null], record!.Timeline.Select(t => t.Outcome));
         Assert.True(await sut.Producer.CompleteAsync(Succeeded(started, "alive"), CancellationToken.None));

@@ -14,7 +14,7 @@ namespace Vigil.Redis.Engine;
 internal sealed class HandOffInbox
 {
     private readonly Lock _gate = new();
-    private readonly List<ClaimedTask> _tasks = [];
+    private readonly List<(ClaimedTask Task, long ReceivedAt)> _tasks = [];
     private readonly HashSet<string> _registeredQueues = new(StringComparer.Ordinal);
     private bool _closed;
 
@@ -32,10 +32,23 @@ internal sealed class HandOffInbox
         }
     }
 
+    /// <summary>How many handed tasks wait for the worker's claim.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tasks.Count;
+            }
+        }
+    }
+
     /// <summary>Keeps a handed task for the worker's next claim (once: a message delivered twice is kept once).</summary>
     /// <param name="task">The task.</param>
+    /// <param name="receivedAt">When it arrived (a <see cref="TimeProvider"/> timestamp of this process).</param>
     /// <returns><see langword="false"/> when the worker stopped claiming: the caller gives the task back.</returns>
-    public bool TryAdd(ClaimedTask task)
+    public bool TryAdd(ClaimedTask task, long receivedAt)
     {
         lock (_gate)
         {
@@ -44,9 +57,9 @@ internal sealed class HandOffInbox
                 return false;
             }
 
-            if (!_tasks.Exists(t => t.Id == task.Id && t.Attempt == task.Attempt))
+            if (!_tasks.Exists(t => t.Task.Id == task.Id && t.Task.Attempt == task.Attempt))
             {
-                _tasks.Add(task);
+                _tasks.Add((task, receivedAt));
             }
 
             return true;
@@ -56,13 +69,13 @@ internal sealed class HandOffInbox
     /// <summary>Takes up to <paramref name="max"/> handed tasks of <paramref name="queues"/>, oldest first.</summary>
     /// <param name="max">The most to take.</param>
     /// <param name="queues">The claim's queues: tasks of other queues stay for a claim of theirs.</param>
-    /// <param name="staleBefore">
-    /// Tasks whose hand-off lease ends before this are not taken but handed back in <paramref name="stale"/>: their lease
-    /// could end before it is lengthened, and another worker would take them over while this one ran them.
+    /// <param name="isStale">
+    /// Whether a task that arrived at this timestamp is too old to take: its lease could end before it is lengthened, and
+    /// another worker would take it over while this one ran it. Such tasks are handed back in <paramref name="stale"/>.
     /// </param>
     /// <param name="stale">The tasks too close to their lease's end, for the caller to give back; or null.</param>
     /// <returns>The tasks, or <see langword="null"/> when there are none.</returns>
-    public List<ClaimedTask>? Take(int max, IReadOnlyList<string> queues, DateTimeOffset staleBefore, out List<ClaimedTask>? stale)
+    public List<ClaimedTask>? Take(int max, IReadOnlyList<string> queues, Func<long, bool> isStale, out List<ClaimedTask>? stale)
     {
         stale = null;
         lock (_gate)
@@ -75,8 +88,8 @@ internal sealed class HandOffInbox
             List<ClaimedTask>? taken = null;
             for (var i = 0; i < _tasks.Count;)
             {
-                var task = _tasks[i];
-                if (task.LeaseExpiresAt < staleBefore)
+                var (task, receivedAt) = _tasks[i];
+                if (isStale(receivedAt))
                 {
                     (stale ??= []).Add(task);
                 }
@@ -107,7 +120,7 @@ internal sealed class HandOffInbox
         lock (_gate)
         {
             _closed = true;
-            var left = new List<ClaimedTask>(_tasks);
+            var left = _tasks.ConvertAll(t => t.Task);
             _tasks.Clear();
             var queues = _registeredQueues.ToArray();
             _registeredQueues.Clear();

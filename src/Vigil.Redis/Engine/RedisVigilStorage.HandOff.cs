@@ -32,16 +32,17 @@ internal sealed partial class RedisVigilStorage
     internal static readonly TimeSpan HandOffLease = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// A handed task is taken only while its hand-off lease has this much left: time to lengthen it (one operation
-    /// timeout, 5 s by default), and room for the producer's clock, which set the lease, to differ from this one.
+    /// A handed task is taken only while its hand-off lease has this much left, counted from its arrival by this process's
+    /// clock (not from the lease's end, which the producer's clock set): time to lengthen it (one operation timeout, 5 s
+    /// by default).
     /// </summary>
     private static readonly TimeSpan HandOffLeaseMargin = TimeSpan.FromSeconds(5);
 
+    /// <summary>The pause between tries to lengthen a handed task's lease while Redis does not answer.</summary>
+    private static readonly TimeSpan LengthenRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>The fields of a hand-off message (see <see cref="LuaScripts.HandOff"/>).</summary>
     private const int HandOffFields = 13;
-
-    /// <summary>How often lengthening a handed task's lease is tried while Redis is unavailable, within the hand-off lease.</summary>
-    private const int LengthenTries = 3;
 
     private readonly ConcurrentDictionary<string, HandOffInbox> _inboxes = new(StringComparer.Ordinal);
     private readonly RedisChannel _handOffChannel;
@@ -73,18 +74,21 @@ internal sealed partial class RedisVigilStorage
     /// </summary>
     private IReadOnlyList<ClaimedTask>? TakeHandedTasks(ClaimRequest request)
     {
-        if (!_inboxes.TryGetValue(request.WorkerId, out var inbox))
+        if (!_inboxes.TryGetValue(request.WorkerId, out var inbox) || inbox.Count == 0
+            || _connection.Current is not { IsConnected: true })
         {
+            // Nothing handed; or Redis cannot be reached now, so the lease could not be lengthened: they wait (the claim
+            // that follows reports the fault), and go back once too old.
             return null;
         }
 
         var now = _timeProvider.GetUtcNow();
-        var handed = inbox.Take(request.MaxCount, request.Queues, now + HandOffLeaseMargin, out var stale);
+        var handed = inbox.Take(request.MaxCount, request.Queues, IsStale, out var stale);
         if (stale is not null)
         {
             // Given back rather than started: their leases could end before they are lengthened.
             Log.HandOffTooLate(_logger, stale.Count, request.WorkerId);
-            _ = GiveBackAsync(request.WorkerId, stale);
+            _ = GiveBackAsync(request.WorkerId, stale, CancellationToken.None);
         }
 
         if (handed is null)
@@ -106,8 +110,16 @@ internal sealed partial class RedisVigilStorage
         return handed;
     }
 
+    /// <summary>Whether a handed task that arrived at <paramref name="receivedAt"/> is too old to take (see <see cref="HandOffLeaseMargin"/>).</summary>
+    private bool IsStale(long receivedAt) => _timeProvider.GetElapsedTime(receivedAt) > HandOffLease - HandOffLeaseMargin;
+
+    /// <summary>How many handed tasks wait for the worker's claim (tests).</summary>
+    internal int HandedWaiting(string workerId) => _inboxes.TryGetValue(workerId, out var inbox) ? inbox.Count : 0;
+
     private async Task LengthenHandedLeasesAsync(string workerId, string[] ids, TimeSpan leaseDuration)
     {
+        // Tried again while the hand-off lease may still stand (from the take: at least the margin), not after it.
+        var started = _timeProvider.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -124,10 +136,10 @@ internal sealed partial class RedisVigilStorage
 
                 return;
             }
-            catch (StorageUnavailableException ex) when (attempt < LengthenTries)
+            catch (StorageUnavailableException ex) when (_timeProvider.GetElapsedTime(started) + LengthenRetryDelay < HandOffLeaseMargin)
             {
                 Log.HandOffLeaseNotLengthened(_logger, workerId, attempt, ex.Message);
-                await Task.Delay(HandOffLease / (LengthenTries + 1), _timeProvider).ConfigureAwait(false);
+                await Task.Delay(LengthenRetryDelay, _timeProvider).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -171,14 +183,14 @@ internal sealed partial class RedisVigilStorage
         }
 
         _claimedQueues[task.Id] = task.Queue;
-        if (Inbox(workerId).TryAdd(task))
+        if (Inbox(workerId).TryAdd(task, _timeProvider.GetTimestamp()))
         {
             _wake.Signal(task.Queue);
             return;
         }
 
         // The worker stopped claiming while the task was on its way: give it back to the queue at once.
-        _ = GiveBackAsync(workerId, [task]);
+        _ = GiveBackAsync(workerId, [task], CancellationToken.None);
     }
 
     /// <summary>Reads the length-prefixed fields of a hand-off message (<c>length:bytes</c> each, UTF-8).</summary>
@@ -245,23 +257,31 @@ internal sealed partial class RedisVigilStorage
         }
         finally
         {
-            await GiveBackAsync(workerId, left).ConfigureAwait(false);
+            await GiveBackAsync(workerId, left, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task GiveBackAsync(string workerId, List<ClaimedTask> tasks)
+    /// <summary>Releases tasks handed to the worker that it never took; all at once (one group commit), never throws.</summary>
+    private async Task GiveBackAsync(string workerId, List<ClaimedTask> tasks, CancellationToken cancellationToken)
     {
-        foreach (var task in tasks)
+        if (tasks.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(tasks.Select(GiveBackOneAsync)).ConfigureAwait(false);
+
+        async Task GiveBackOneAsync(ClaimedTask task)
         {
             try
             {
                 await CompleteAsync(
                     new TaskCompletion { TaskId = task.Id, WorkerId = workerId, Attempt = task.Attempt, Outcome = CompletionOutcome.Released, RunTime = TimeSpan.Zero },
-                    CancellationToken.None).ConfigureAwait(false);
+                    CancellationToken.None).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // Its short hand-off lease expires, and a claim takes it over.
+                // Its short hand-off lease ends, and a claim starts it elsewhere.
                 Log.HandOffNotGivenBack(_logger, task.Id, workerId, ex.Message);
             }
         }

@@ -109,9 +109,18 @@ internal static partial class LuaScripts
     public const string Cancel = Header + ZOps + """
         local id = ARGV[8]
         local key = tk(id)
-        local h = redis.call('HMGET', key, 'st', 'sid', 'o', 'ty')
+        local h = redis.call('HMGET', key, 'st', 'sid', 'o', 'ty', 'n', 'hn')
         local st = h[1]
-        if st == 'running' then
+        if st == 'running' and h[6] and h[6] == h[5] then
+          -- Handed to a waiting worker that has not renewed it (see HandOff): it has not run, so it is cancelled at once,
+          -- as a queued task would be, rather than started elsewhere when its hand-off lease ends.
+          if h[2] then
+            redis.call('XACK', S, G, h[2])
+            redis.call('XDEL', S, h[2])
+          end
+          redis.call('ZREM', L, id)
+          redis.call('HSET', key, h[5] .. ':e', nowS, h[5] .. ':o', 'cancelled')
+        elseif st == 'running' then
           redis.call('HSET', key, 'cr', '1')
           return 1
         elseif st == 'scheduled' or st == 'retrying' then

@@ -144,12 +144,13 @@ internal static partial class LuaScripts
               -- Move the pending entry to the new owner, so XPENDING shows who runs it.
               if h[11] then redis.call('XCLAIM', S, G, worker, 0, h[11], 'JUSTID') end
               if h[14] == k then
-                -- Handed to a worker that never took it (see HandOff): it never ran, so like a release, the attempt
-                -- does not count against the budget, and this is a first start, not a takeover.
+                -- Handed to a worker that never renewed it (see HandOff): most likely it never ran (the worker died, or
+                -- the message was lost), so like a release the attempt does not count against the budget. Still a
+                -- takeover for the new owner: a worker that took it and could not reach Redis may be running it.
                 local ma = tostring(tonumber(h[6]) + 1)
                 redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'handoff-expired', 'ma', ma)
                 h[6] = ma
-                claim(id, key, h, h[13], 0)
+                claim(id, key, h, h[13], 1)
               else
                 redis.call('HSET', key, k .. ':e', nowS, k .. ':o', 'lease-expired')
                 claim(id, key, h, h[13], 1)
@@ -204,7 +205,8 @@ internal static partial class LuaScripts
               end
               redis.call('ZADD', k .. ':w', ARGV[11], worker)
               redis.call('HSET', k .. ':wd', worker, reg)
-            elseif redis.call('ZREM', k .. ':w', worker) == 1 then
+            else
+              redis.call('ZREM', k .. ':w', worker)
               redis.call('HDEL', k .. ':wd', worker)
             end
           end

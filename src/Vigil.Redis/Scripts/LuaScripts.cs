@@ -284,9 +284,13 @@ internal static partial class LuaScripts
           for j = 3, #parts do queues[#queues + 1] = parts[j] end
           return parts[1], tonumber(parts[2]), queues
         end
+        -- The new room in each of the worker's queues it is still registered on (a later claim may have ended some).
         local function writeRegistration(worker, channel, room, queues)
           local reg = channel .. ' ' .. room .. ' ' .. table.concat(queues, ' ')
-          for _, q in ipairs(queues) do redis.call('HSET', '{' .. P .. ':' .. q .. '}:wd', worker, reg) end
+          for _, q in ipairs(queues) do
+            local k = '{' .. P .. ':' .. q .. '}'
+            if redis.call('ZSCORE', k .. ':w', worker) then redis.call('HSET', k .. ':wd', worker, reg) end
+          end
         end
         local function unregister(worker, queues)
           for _, q in ipairs(queues) do
