@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -44,7 +43,7 @@ public sealed class RedisHandOffTests
 
         // The wait ends without the clock moving, and the claim takes the task without running a script.
         await woken.WaitAsync(Long);
-        var scriptsBefore = await ScriptCallsAsync(sut.Server);
+        var scriptsBefore = await TestSupport.ScriptCallsAsync(sut.Server);
         var claimed = Assert.Single(await sut.Worker.ClaimAsync(request, CancellationToken.None));
         Assert.Equal(Start, sut.Time.GetUtcNow());
         Assert.Equal((task.Id, "q", task.Type, task.Payload, 1, 3, task.TraceParent, false), (claimed.Id, claimed.Queue, claimed.Type, claimed.Payload, claimed.Attempt, claimed.MaxAttempts, claimed.TraceParent, claimed.TakenOver));
@@ -53,7 +52,7 @@ public sealed class RedisHandOffTests
         await Poll.UntilAsync(
             async () => (await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None))!.LeaseExpiresAt == Start + request.LeaseDuration,
             Long, "the handed task's lease lengthened to the claim's");
-        Assert.Equal(1, await ScriptCallsAsync(sut.Server) - scriptsBefore);
+        Assert.Equal(1, await TestSupport.ScriptCallsAsync(sut.Server) - scriptsBefore);
 
         // It runs and ends like any claimed task.
         Assert.True(await sut.Worker.CompleteAsync(Succeeded(claimed, "w"), CancellationToken.None));
@@ -98,14 +97,14 @@ public sealed class RedisHandOffTests
         var worker = (RedisVigilStorage)sut.Worker;
         await Poll.UntilAsync(() => Task.FromResult(worker.HandedWaiting("w") == 2), Long, "both handed tasks received");
         await sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask().WaitAsync(Long);
-        var scriptsBefore = await ScriptCallsAsync(sut.Server);
+        var scriptsBefore = await TestSupport.ScriptCallsAsync(sut.Server);
         var handed = await sut.Worker.ClaimAsync(request, CancellationToken.None);
         // Both, in whichever order their messages were handled (StackExchange.Redis does not order handler calls).
         Assert.Equal(new[] { tasks[0].Id, tasks[1].Id }.Order(), handed.Select(t => t.Id).Order());
         await Poll.UntilAsync(
             async () => (await sut.Producer.GetTaskAsync(tasks[1].Id, CancellationToken.None))!.LeaseExpiresAt == Start + request.LeaseDuration,
             Long, "the handed tasks' leases lengthened");
-        Assert.Equal(1, await ScriptCallsAsync(sut.Server) - scriptsBefore); // that one renewal of both
+        Assert.Equal(1, await TestSupport.ScriptCallsAsync(sut.Server) - scriptsBefore); // that one renewal of both
         await sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask().WaitAsync(Long);
         Assert.Equal(tasks[2].Id, Assert.Single(await sut.Worker.ClaimAsync(request, CancellationToken.None)).Id);
         Assert.Equal(Start, sut.Time.GetUtcNow());
@@ -137,11 +136,7 @@ public sealed class RedisHandOffTests
         // lengthening it may take.
         await using var sut = await Sut.StartAsync();
         var request = Request("w");
-        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
-        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
-        var task = TestSupport.Task();
-        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
-        await woken.WaitAsync(Long);
+        var task = await sut.HandToWaitingWorkerAsync(request);
         sut.Time.Advance(RedisVigilStorage.HandOffLease / 2 + TimeSpan.FromMilliseconds(1));
 
         // Act: the worker's claim of the task's queue.
@@ -182,11 +177,7 @@ public sealed class RedisHandOffTests
         // Arrange: a worker registered on its private queue and "q"; a task of "q" is handed to it.
         await using var sut = await Sut.StartAsync();
         var request = Request("w") with { Queues = ["_worker.w", "q"] };
-        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
-        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
-        var task = TestSupport.Task();
-        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
-        await woken.WaitAsync(Long);
+        var task = await sut.HandToWaitingWorkerAsync(request);
 
         // Act: the reserve slot's claim, of the private queue only (every slot busy).
         var reserve = await sut.Worker.ClaimAsync(request with { Queues = ["_worker.w"], MaxCount = 1 }, CancellationToken.None);
@@ -220,11 +211,7 @@ public sealed class RedisHandOffTests
         // Arrange: a task handed to a worker that then drains to stop.
         await using var sut = await Sut.StartAsync();
         var request = Request("w");
-        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
-        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
-        var task = TestSupport.Task();
-        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
-        await woken.WaitAsync(Long);
+        var task = await sut.HandToWaitingWorkerAsync(request);
 
         // Act
         await sut.Worker.StopClaimingAsync("w", CancellationToken.None);
@@ -248,11 +235,7 @@ public sealed class RedisHandOffTests
         // Arrange: a task handed to a worker that stops before its next claim.
         await using var sut = await Sut.StartAsync();
         var request = Request("w");
-        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
-        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
-        var task = TestSupport.Task();
-        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
-        await woken.WaitAsync(Long);
+        var task = await sut.HandToWaitingWorkerAsync(request);
 
         // Act
         await sut.Worker.RemoveWorkerAsync("w", CancellationToken.None);
@@ -303,11 +286,7 @@ public sealed class RedisHandOffTests
         // Arrange: a handed task the worker took (its lease lengthened), whose worker then died.
         await using var sut = await Sut.StartAsync();
         var request = Request("w") with { LeaseDuration = TimeSpan.FromSeconds(30) };
-        Assert.Empty(await sut.Worker.ClaimAsync(request, CancellationToken.None));
-        var woken = sut.Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
-        var task = TestSupport.Task();
-        await sut.Producer.EnqueueAsync([task], CancellationToken.None);
-        await woken.WaitAsync(Long);
+        var task = await sut.HandToWaitingWorkerAsync(request);
         Assert.Single(await sut.Worker.ClaimAsync(request, CancellationToken.None));
         await Poll.UntilAsync(
             async () => (await sut.Producer.GetTaskAsync(task.Id, CancellationToken.None))!.LeaseExpiresAt == Start + request.LeaseDuration,
@@ -396,26 +375,6 @@ public sealed class RedisHandOffTests
         RunTime = TimeSpan.FromMilliseconds(1),
     };
 
-    /// <summary>How many scripts Redis has run (<c>EVALSHA</c> and <c>EVAL</c> calls).</summary>
-    private static async Task<long> ScriptCallsAsync(RedisServer server)
-    {
-        long total = 0;
-        foreach (var command in new[] { "cmdstat_evalsha", "cmdstat_eval" })
-        {
-            try
-            {
-                var stats = await server.InfoAsync("commandstats", command); // calls=N,usec=...
-                total += long.Parse(stats.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
-            }
-            catch (InvalidOperationException)
-            {
-                // Never called.
-            }
-        }
-
-        return total;
-    }
-
     /// <summary>A Redis server of the test's own, a worker engine and a producer engine on one fake clock.</summary>
     private sealed class Sut : IAsyncDisposable
     {
@@ -441,6 +400,20 @@ public sealed class RedisHandOffTests
             await worker.InitializeAsync(CancellationToken.None);
             await producer.InitializeAsync(CancellationToken.None);
             return new Sut(server, worker, producer, time);
+        }
+
+        /// <summary>
+        /// The worker's empty claim registers it; it waits; the producer enqueues a task, which is handed to it. Returns
+        /// once the hand-off woke the worker's wait (the task is in its inbox).
+        /// </summary>
+        public async Task<NewTask> HandToWaitingWorkerAsync(ClaimRequest request)
+        {
+            Assert.Empty(await Worker.ClaimAsync(request, CancellationToken.None));
+            var woken = Worker.WaitForWorkAsync(request.Queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
+            var task = TestSupport.Task();
+            await Producer.EnqueueAsync([task], CancellationToken.None);
+            await woken.WaitAsync(Long);
+            return task;
         }
 
         public async ValueTask DisposeAsync()

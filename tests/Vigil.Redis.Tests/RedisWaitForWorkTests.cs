@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Storage;
 using Vigil.Testing;
@@ -25,13 +24,13 @@ public sealed class RedisWaitForWorkTests
         await storage.EnqueueAsync([TestSupport.Task() with { DueAt = Start.AddSeconds(30) }], CancellationToken.None);
         var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(1) };
         Assert.Empty(await storage.ClaimAsync(request, CancellationToken.None));
-        var scriptsBefore = await ScriptCallsAsync(server);
+        var scriptsBefore = await TestSupport.ScriptCallsAsync(server);
 
         // Act
         var waiting = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
         time.Advance(TimeSpan.FromSeconds(29));
         var earlyDone = waiting.IsCompleted;
-        var scriptsDuringWait = await ScriptCallsAsync(server) - scriptsBefore;
+        var scriptsDuringWait = await TestSupport.ScriptCallsAsync(server) - scriptsBefore;
         time.Advance(TimeSpan.FromSeconds(1));
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -52,11 +51,11 @@ public sealed class RedisWaitForWorkTests
         var request = new ClaimRequest { WorkerId = "w", Queues = queues, MaxCount = 8, LeaseDuration = TimeSpan.FromMinutes(5) };
         Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
         await storage.WaitForWorkAsync(queues, TimeSpan.Zero, CancellationToken.None); // consumes the enqueue's signal
-        var scriptsBefore = await ScriptCallsAsync(server);
+        var scriptsBefore = await TestSupport.ScriptCallsAsync(server);
 
         // Act
         var waiting = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
-        var scriptsDuringWait = await ScriptCallsAsync(server) - scriptsBefore;
+        var scriptsDuringWait = await TestSupport.ScriptCallsAsync(server) - scriptsBefore;
         time.Advance(TimeSpan.FromSeconds(30));
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -98,7 +97,7 @@ public sealed class RedisWaitForWorkTests
         await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None);
         await woken.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Single(await storage.ClaimAsync(request, CancellationToken.None));
-        var scriptsBefore = await ScriptCallsAsync(server);
+        var scriptsBefore = await TestSupport.ScriptCallsAsync(server);
 
         // Act
         var next = storage.WaitForWorkAsync(queues, TimeSpan.FromMinutes(5), CancellationToken.None).AsTask();
@@ -106,7 +105,7 @@ public sealed class RedisWaitForWorkTests
         // Assert: the wake-up was used by that claim. Still pending, it ended this wait at once, and the worker sent a
         // claim that found nothing: two claims per task for a worker given one task at a time.
         Assert.False(next.IsCompleted);
-        Assert.Equal(0, await ScriptCallsAsync(server) - scriptsBefore);
+        Assert.Equal(0, await TestSupport.ScriptCallsAsync(server) - scriptsBefore);
 
         // And the next enqueue's wake-up still ends it, without the clock moving: nothing was used up that should not be.
         await storage.EnqueueAsync([TestSupport.Task()], CancellationToken.None);
@@ -141,25 +140,5 @@ public sealed class RedisWaitForWorkTests
             await ((IAsyncDisposable)Storage).DisposeAsync();
             await Server.DisposeAsync();
         }
-    }
-
-    /// <summary>How many scripts Redis has run (<c>EVALSHA</c> and <c>EVAL</c> calls).</summary>
-    private static async Task<long> ScriptCallsAsync(RedisServer server)
-    {
-        long total = 0;
-        foreach (var command in new[] { "cmdstat_evalsha", "cmdstat_eval" })
-        {
-            try
-            {
-                var stats = await server.InfoAsync("commandstats", command); // calls=N,usec=...
-                total += long.Parse(stats.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
-            }
-            catch (InvalidOperationException)
-            {
-                // Never called.
-            }
-        }
-
-        return total;
     }
 }

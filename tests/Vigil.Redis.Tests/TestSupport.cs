@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Vigil.Storage;
+using Vigil.Testing;
 
 namespace Vigil.Redis.Tests;
 
@@ -15,6 +17,26 @@ internal static class TestSupport
     /// </summary>
     public static IReadOnlyDictionary<string, string?> WorkerEnvironment { get; } =
         new Dictionary<string, string?> { ["DOTNET_USE_POLLING_FILE_WATCHER"] = "1" };
+
+    /// <summary>How many scripts a test's own Redis server has run (<c>EVALSHA</c> and <c>EVAL</c> calls).</summary>
+    public static async Task<long> ScriptCallsAsync(RedisServer server)
+    {
+        long total = 0;
+        foreach (var command in new[] { "cmdstat_evalsha", "cmdstat_eval" })
+        {
+            try
+            {
+                var stats = await server.InfoAsync("commandstats", command); // calls=N,usec=...
+                total += long.Parse(stats.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never called.
+            }
+        }
+
+        return total;
+    }
 
     /// <summary>A key prefix no other test uses.</summary>
     public static string UniquePrefix(string what) => what + "-" + Guid.NewGuid().ToString("N")[..10];
