@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vigil.Client;
+using Vigil.Storage;
 using Vigil.Observability.Tests.Support;
 
 namespace Vigil.Observability.Tests.Probes;
@@ -23,6 +24,11 @@ public sealed class BacklogTests : IDisposable
             queues: ["slow"],
             concurrency: 1);
         var client = host.Services.GetRequiredService<IVigilClient>();
+
+        // The worker's first heartbeat is written by its own loop, just after the host started: until it is stored, a
+        // health report rightly finds no live worker for the queue. This test is about the backlog, so it starts after.
+        var storage = host.Services.GetRequiredService<IVigilStorage>();
+        await Poll.UntilAsync(async () => (await storage.GetWorkersAsync(CancellationToken.None)).Count > 0, TimeSpan.FromSeconds(10), "the worker's first heartbeat");
         await client.EnqueueBatchAsync(Enumerable.Range(0, 60).Select(_ => new TaskRequest("test.slow", "{}", new EnqueueOptions { Queue = "slow" })).ToList());
 
         // Act: watch /health until the queue probe has missed its deadline and the queue is judged.
