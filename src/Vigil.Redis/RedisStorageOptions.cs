@@ -1,8 +1,8 @@
 namespace Vigil.Redis;
 
 /// <summary>
-/// Options of the Redis storage engine. Bound from configuration or set by <c>UseRedis(...)</c>, and validated at
-/// start-up (every problem reported in one exception).
+/// Options of the Redis storage engine, set by <c>UseRedis(configuration, o => ...)</c> (not read from a configuration
+/// section), and validated at start-up (every problem reported in one exception).
 /// </summary>
 public sealed class RedisStorageOptions
 {
