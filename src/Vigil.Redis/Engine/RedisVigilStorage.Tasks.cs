@@ -48,8 +48,8 @@ internal sealed partial class RedisVigilStorage
         var leaseAt = FromMicros(leaseMicros);
 
         // A claim that runs dry registers the worker as waiting (see LuaScripts.HandOff), with room for what it did not get;
-        // one that gets all it asked for ends its registration. Only when all its queues share one slot (always on one
-        // server; on Cluster, queues whose names share a hash tag): one script then sees the whole claim.
+        // one that gets all it asked for ends its registration. Only when all its queues share one slot, so one script sees
+        // the whole claim: always on one server, in practice never on Cluster (each queue is its own hash tag).
         var registrationEnds = RegistrationEnds(now);
         List<ClaimedTask>? claimed = null;
         long nextDue = 0;

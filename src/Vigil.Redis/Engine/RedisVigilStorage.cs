@@ -296,6 +296,7 @@ internal sealed partial class RedisVigilStorage : IVigilStorage, IAsyncDisposabl
             {
                 Volatile.Write(ref _handOffSubscriber, subscriber);
             }
+
             _wake.SignalAll(); // anything enqueued while unsubscribed is found by the next claim
         }
         catch (Exception ex) when (ex is RedisException or ObjectDisposedException or TimeoutException)

@@ -16,7 +16,7 @@ internal static partial class LuaScripts
     /// within a queue) and the engine's order hint (the process's own counter, so one batch across queues — and so
     /// across slots and scripts — keeps its order).
     /// </remarks>
-    public const string Enqueue = Header + ZOps + Stats + Promote + Lease + HandOff + """
+    public const string Enqueue = Header + ZOps + Stats + Promote + Lease + Registration + HandOff + """
         local orderMs = tonumber(ARGV[8])
         local handLease = tonumber(ARGV[9])
         local counters = {}
@@ -103,13 +103,12 @@ internal static partial class LuaScripts
     /// All of a worker's queues in one call (on one server they share the slot): one round trip per claim, where a
     /// worker asking for its private queue first, then its shared queues, would otherwise pay one per queue.
     /// </remarks>
-    public const string Claim = Header + ZOps + Stats + Promote + NextDue + Lease + """
+    public const string Claim = Header + ZOps + Stats + Promote + NextDue + Lease + Registration + """
         local worker, le, max = ARGV[8], ARGV[9], tonumber(ARGV[10])
         local firstQueue = 13
         local out = {}
         local n = 0
         local position = 0
-        local F = LF
         local function claim(id, key, h, rs, takeover)
           local a = lease(id, key, h, rs, worker, le)
           n = n + 1
@@ -136,7 +135,7 @@ internal static partial class LuaScripts
           local exp = redis.call('ZRANGEBYSCORE', L, '-inf', nowS, 'LIMIT', 0, max - n)
           for _, id in ipairs(exp) do
             local key = tk(id)
-            local h = redis.call('HMGET', key, unpack(F))
+            local h = redis.call('HMGET', key, unpack(LF))
             if h[1] ~= 'running' then
               zrem(L, id)
             else
@@ -168,7 +167,7 @@ internal static partial class LuaScripts
                 local sid = e[1]
                 local id = e[2][2]
                 local key = tk(id)
-                local h = redis.call('HMGET', key, unpack(F))
+                local h = redis.call('HMGET', key, unpack(LF))
                 if h[1] == 'queued' and h[11] == sid then
                   zrem(idx('queued'), id)
                   claim(id, key, h, h[12], 0)
@@ -192,23 +191,12 @@ internal static partial class LuaScripts
         if registerUntil ~= 0 then
           -- The worker's registration as waiting on these queues (see HandOff), in place of its earlier one: with room for
           -- the tasks it asked for and did not get when the queues ran dry; none when it got all it asked for, or when its
-          -- process cannot take hand-offs now (ARGV[11] < 0). Registrations that ended are dropped on the way.
-          local register = registerUntil > 0 and n < max
-          local reg = register and (ARGV[12] .. ' ' .. str(max - n) .. ' ' .. table.concat(ARGV, ' ', firstQueue)) or nil
-          for qi = firstQueue, #ARGV do
-            local k = '{' .. P .. ':' .. ARGV[qi] .. '}'
-            if register then
-              local ended = redis.call('ZRANGE', k .. ':w', '-inf', '(' .. nowS, 'BYSCORE', 'LIMIT', 0, 100)
-              if #ended > 0 then
-                redis.call('ZREM', k .. ':w', unpack(ended))
-                redis.call('HDEL', k .. ':wd', unpack(ended))
-              end
-              redis.call('ZADD', k .. ':w', ARGV[11], worker)
-              redis.call('HSET', k .. ':wd', worker, reg)
-            else
-              redis.call('ZREM', k .. ':w', worker)
-              redis.call('HDEL', k .. ':wd', worker)
-            end
+          -- process cannot take hand-offs now (ARGV[11] < 0).
+          local qs = {unpack(ARGV, firstQueue)}
+          if registerUntil > 0 and n < max then
+            register(worker, ARGV[11], ARGV[12], max - n, qs)
+          else
+            unregister(worker, qs)
           end
         end
         if n >= max then return out end
@@ -253,13 +241,8 @@ internal static partial class LuaScripts
     /// Ends a worker's registration as waiting (see <see cref="HandOff"/>) in the queues ARGV[9..] (of one slot):
     /// ARGV[8] = worker. Returns 1.
     /// </summary>
-    public const string Unregister = Header + """
-        local worker = ARGV[8]
-        for i = 9, #ARGV do
-          local k = '{' .. P .. ':' .. ARGV[i] .. '}'
-          redis.call('ZREM', k .. ':w', worker)
-          redis.call('HDEL', k .. ':wd', worker)
-        end
+    public const string Unregister = Header + Registration + """
+        unregister(ARGV[8], {unpack(ARGV, 9)})
         return 1
         """;
 }

@@ -260,10 +260,57 @@ internal static partial class LuaScripts
         """;
 
     /// <summary>
+    /// A worker's registration as waiting (see <see cref="HandOff"/>), kept in each of its queues (one slot): the sorted set
+    /// <c>K:w</c> (worker → registration end µs) and the hash <c>K:wd</c> (worker → <c>channel room queue1 queue2 ...</c>).
+    /// </summary>
+    private const string Registration = """
+        local function queueTag(q) return '{' .. P .. ':' .. q .. '}' end
+        local function registration(channel, room, queues) return channel .. ' ' .. room .. ' ' .. table.concat(queues, ' ') end
+        -- A registration's channel, room and queues.
+        local function readRegistration(reg)
+          local parts = {}
+          for part in string.gmatch(reg, '%S+') do parts[#parts + 1] = part end
+          local queues = {}
+          for j = 3, #parts do queues[#queues + 1] = parts[j] end
+          return parts[1], tonumber(parts[2]), queues
+        end
+        -- Registers the worker in its queues until (µs) with this room, in place of its earlier registration; the
+        -- registrations that ended are dropped on the way.
+        local function register(worker, untilS, channel, room, queues)
+          local reg = registration(channel, room, queues)
+          for _, q in ipairs(queues) do
+            local k = queueTag(q)
+            local ended = redis.call('ZRANGE', k .. ':w', '-inf', '(' .. nowS, 'BYSCORE', 'LIMIT', 0, 100)
+            if #ended > 0 then
+              redis.call('ZREM', k .. ':w', unpack(ended))
+              redis.call('HDEL', k .. ':wd', unpack(ended))
+            end
+            redis.call('ZADD', k .. ':w', untilS, worker)
+            redis.call('HSET', k .. ':wd', worker, reg)
+          end
+        end
+        -- The new room in each of the worker's queues it is still registered on (a later claim may have ended some).
+        local function writeRegistration(worker, channel, room, queues)
+          local reg = registration(channel, room, queues)
+          for _, q in ipairs(queues) do
+            local k = queueTag(q)
+            if redis.call('ZSCORE', k .. ':w', worker) then redis.call('HSET', k .. ':wd', worker, reg) end
+          end
+        end
+        local function unregister(worker, queues)
+          for _, q in ipairs(queues) do
+            local k = queueTag(q)
+            redis.call('ZREM', k .. ':w', worker)
+            redis.call('HDEL', k .. ':wd', worker)
+          end
+        end
+
+        """;
+
+    /// <summary>
     /// <c>handOff(count, handLease)</c>: the direct hand-off of ready tasks to workers registered as waiting (needs
-    /// <see cref="Lease"/>). A worker whose claim ran dry is registered in each of its queues (one slot): the sorted set
-    /// <c>K:w</c> (worker → registration expiry µs) and the hash <c>K:wd</c> (worker → <c>channel room queue1 queue2 ...</c>:
-    /// its process's hand-off channel, how many more tasks it can start, the queues it waits on).
+    /// <see cref="Lease"/> and <see cref="Registration"/>). A worker whose claim ran dry is registered in each of its
+    /// queues with its process's hand-off channel, its room (how many more tasks it can start) and its queues.
     /// </summary>
     /// <remarks>
     /// Up to <c>count</c> tasks of the current queue, oldest first. Each goes to the most recent registration (the likeliest
@@ -276,29 +323,6 @@ internal static partial class LuaScripts
     /// handed run as 'handoff-expired' without counting it as an attempt (see Claim).
     /// </remarks>
     private const string HandOff = """
-        -- A registration: channel, room, queues.
-        local function readRegistration(reg)
-          local parts = {}
-          for part in string.gmatch(reg, '%S+') do parts[#parts + 1] = part end
-          local queues = {}
-          for j = 3, #parts do queues[#queues + 1] = parts[j] end
-          return parts[1], tonumber(parts[2]), queues
-        end
-        -- The new room in each of the worker's queues it is still registered on (a later claim may have ended some).
-        local function writeRegistration(worker, channel, room, queues)
-          local reg = channel .. ' ' .. room .. ' ' .. table.concat(queues, ' ')
-          for _, q in ipairs(queues) do
-            local k = '{' .. P .. ':' .. q .. '}'
-            if redis.call('ZSCORE', k .. ':w', worker) then redis.call('HSET', k .. ':wd', worker, reg) end
-          end
-        end
-        local function unregister(worker, queues)
-          for _, q in ipairs(queues) do
-            local k = '{' .. P .. ':' .. q .. '}'
-            redis.call('ZREM', k .. ':w', worker)
-            redis.call('HDEL', k .. ':wd', worker)
-          end
-        end
         -- A field of a hand-off message: its length in bytes, ':', the bytes.
         local function ns(s) return #s .. ':' .. s end
         local function handOff(count, handLease)
